@@ -1,0 +1,3 @@
+"""Work in progress: filled in by its issue."""
+
+__all__: list[str] = []
