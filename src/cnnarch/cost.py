@@ -282,7 +282,12 @@ def model_macs(model: keras.Model) -> int:
 
 
 def activation_count(model: keras.Model) -> int:
-    """Elements of every layer output for one image, inputs counted once (module convention)."""
+    """Elements of every layer output for one image, all kept at once as in training.
+
+    The batch dimension is dropped. Each model input counts once (its InputLayer row); every
+    other layer output counts, views such as Flatten included; a fused activation adds nothing;
+    nested models are walked and their own InputLayers not counted again.
+    """
     return sum(row.activations for row in _walk(model))
 
 
