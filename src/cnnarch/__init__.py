@@ -14,6 +14,7 @@ from .vgg import *  # noqa: F401,F403
 from .resnet import *  # noqa: F401,F403
 from .densenet import *  # noqa: F401,F403
 from .inception import *  # noqa: F401,F403
+from .googlenet import *  # noqa: F401,F403
 from .xception import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
