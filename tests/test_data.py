@@ -92,7 +92,8 @@ def test_pipelines_batch_every_split_once(arrays):
         assert [len(b[1]) for b in batches[:-1]] == [100] * (len(batches) - 1)
         xs = np.concatenate([b[0].numpy() for b in batches])
         ys = np.concatenate([b[1].numpy() for b in batches])
-        assert xs.shape == (info.sizes[part], 32, 32, 3) and xs.dtype == np.float32 and ys.dtype == np.int32
+        assert xs.shape == (info.sizes[part], 32, 32, 3)
+        assert xs.dtype == np.float32 and ys.dtype == np.int32
         assert np.array_equal(np.sort(ys), np.sort(y))
         if part == "train":
             assert not np.array_equal(ys, y)  # shuffled
@@ -151,8 +152,9 @@ def test_cifar10_cached_archive_goes_through_keras(no_cifar_cache, monkeypatch):
     x_test = rng.integers(0, 256, (30, 32, 32, 3), dtype=np.uint8)
     y_train = np.repeat(np.arange(10, dtype=np.uint8), 10).reshape(100, 1)
     y_test = np.repeat(np.arange(10, dtype=np.uint8), 3).reshape(30, 1)
-    monkeypatch.setattr(keras.datasets.cifar10, "load_data", lambda: ((x_train, y_train), (x_test, y_test)))
-    monkeypatch.setattr(data, "_reachable", lambda *a, **k: pytest.fail("a cached archive needs no probe"))
+    fake = ((x_train, y_train), (x_test, y_test))
+    monkeypatch.setattr(keras.datasets.cifar10, "load_data", lambda: fake)
+    monkeypatch.setattr(data, "_reachable", lambda *a, **k: pytest.fail("cached: no probe"))
     monkeypatch.setattr(data, "CIFAR10_VAL_SIZE", 20)
     (xt, yt), (xv, yv), (xs, ys), info = data.load_arrays("cifar10")
     assert info.sizes == {"train": 80, "val": 20, "test": 30} and info.class_names[0] == "airplane"

@@ -184,7 +184,9 @@ def augmentation(*, flip: bool = True, translate: float = 0.1, seed: int = 0) ->
     if flip:
         steps.append(layers.RandomFlip("horizontal", seed=seed, name="aug_flip"))
     steps.append(
-        layers.RandomTranslation(translate, translate, fill_mode="constant", seed=seed, name="aug_translate")
+        layers.RandomTranslation(
+            translate, translate, fill_mode="constant", seed=seed, name="aug_translate"
+        )
     )
     return keras.Sequential(steps, name="augmentation")
 
