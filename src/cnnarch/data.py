@@ -88,13 +88,8 @@ def _read_only(*arrays: np.ndarray) -> None:
 @functools.lru_cache(maxsize=None)
 def _digits() -> tuple[Split, Split, Split]:
     """scikit-learn's 8x8 digits as 32x32x3 floats in [0, 1], split 70/15/15 stratified."""
-    try:
-        from sklearn.datasets import load_digits
-    except ImportError:
-        raise ImportError(
-            "the 'digits' dataset needs scikit-learn: pip install scikit-learn "
-            "(or pip install 'cnnarch[data]')"
-        ) from None
+    from sklearn.datasets import load_digits  # a dependency of cnnarch; ships the data offline
+
     bunch = load_digits()
     x = (bunch.images / 16.0).astype("float32")[..., None]
     x = keras.ops.image.resize(x, (IMAGE_SIZE, IMAGE_SIZE), interpolation="bilinear")
