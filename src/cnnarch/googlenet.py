@@ -8,9 +8,9 @@ ReLU, as in the paper (batch normalization came later). The two local response n
 figure 3 are left out: Table 1 does not list them, they hold no weights and Keras has no such layer.
 There are no pretrained weights to copy (``keras.applications`` has no GoogLeNet).
 
-Layer names follow the Caffe release of the paper, with ``_`` for ``/``: ``conv1``, ``pool1``,
-``conv2_reduce``, ``conv2``, ``pool2``, ``inception_3a`` ... ``inception_5b`` (the concatenations),
-``pool3``, ``pool4``, ``avg_pool``, ``dropout``, ``predictions``. Inside module ``<m>`` the units are
+Layer names are modelled on the Caffe release (its ``inception_3a/1x1`` is ``inception_3a_1x1``):
+``conv1``, ``pool1``, ``conv2_reduce``, ``conv2``, ``pool2``, ``inception_3a`` ... ``inception_5b``
+(the concatenations), ``pool3``, ``pool4``, ``avg_pool``, ``dropout``, ``predictions``. Inside module ``<m>`` the units are
 ``<m>_1x1``, ``<m>_3x3_reduce``, ``<m>_3x3``, ``<m>_5x5_reduce``, ``<m>_5x5``, the pool ``<m>_pool``
 and ``<m>_pool_proj``; every unit is ``<unit>_conv`` + ``<unit>_relu`` (+ ``<unit>_bn`` in
 between when built with batch normalization). The auxiliary classifiers are ``aux1`` (on 4a) and
