@@ -24,12 +24,11 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
-# The same variables as the Makefile's `export` lines: quiet TensorFlow, fixed hashing, no GUI.
+# The same variables as the Makefile's `export` lines: quiet TensorFlow, fixed hashing.
 MAKEFILE_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "TF_ENABLE_ONEDNN_OPTS": "0",
     "PYTHONHASHSEED": "0",
-    "MPLBACKEND": "Agg",
 }
 
 
