@@ -44,18 +44,14 @@ def test_default_vgg16_is_224_with_the_published_parameter_count():
     assert counts(model) == (KNOWN_PARAMS["vgg16"], KNOWN_PARAMS["vgg16"], 0)
 
 
-def test_parameter_counts_match_reference(logit_pair):
+def test_structure_matches_reference(logit_pair):
     name, ours, ref = logit_pair
     assert ours.name == name
     assert counts(ours) == counts(ref)
     # At 32x32 only fc1's fan-in changes: 1x1x512 instead of 7x7x512 inputs.
     assert ours.count_params() == KNOWN_PARAMS[name] - (7 * 7 - 1) * 512 * 4096
-
-
-def test_layer_names_and_order_match_reference(logit_pair):
-    _, ours, ref = logit_pair
     assert [layer.name for layer in ours.layers[1:]] == [layer.name for layer in ref.layers[1:]]
-    assert [w.shape for w in ours.weights] == [w.shape for w in ref.weights]
+    assert [w.path for w in ours.weights] == [w.path for w in ref.weights]
 
 
 def test_logits_match_after_copying_weights(logit_pair):
@@ -66,14 +62,14 @@ def test_logits_match_after_copying_weights(logit_pair):
 
 
 @pytest.mark.parametrize("name", sorted(PAIRS))
-@pytest.mark.parametrize("pooling", [None, "avg", "max"])
-def test_pooling_output_shapes_match_reference(name, pooling):
+def test_pooling_output_shapes_match_reference(name):
     ours_fn, ref_fn = PAIRS[name]
-    ours = ours_fn(include_top=False, input_shape=SMALL, pooling=pooling)
-    ref = ref_fn(weights=None, include_top=False, input_shape=SMALL, pooling=pooling)
-    assert ours.output_shape == ref.output_shape
-    assert ours.output_shape == {None: (None, 2, 2, 512), "avg": (None, 512), "max": (None, 512)}[pooling]
-    assert ours.layers[-1].name == {None: "block5_pool", "avg": "avg_pool", "max": "max_pool"}[pooling]
+    for pooling, shape, last in [(None, (None, 2, 2, 512), "block5_pool"), ("avg", (None, 512), "avg_pool"),
+                                 ("max", (None, 512), "max_pool")]:
+        ours = ours_fn(include_top=False, input_shape=SMALL, pooling=pooling)
+        ref = ref_fn(weights=None, include_top=False, input_shape=SMALL, pooling=pooling)
+        assert ours.output_shape == ref.output_shape == shape
+        assert ours.layers[-1].name == last
 
 
 def test_default_softmax_head_matches_reference():
@@ -83,7 +79,7 @@ def test_default_softmax_head_matches_reference():
     ours.set_weights(ref.get_weights())
     x = np.random.default_rng(1).uniform(0, 255, (2, 32, 32, 3)).astype("float32")
     probs = keras.ops.convert_to_numpy(ours(x))
-    assert_close(probs, keras.ops.convert_to_numpy(ref(x)))
+    np.testing.assert_allclose(probs, keras.ops.convert_to_numpy(ref(x)), rtol=1e-4, atol=1e-7)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
 
 
@@ -148,35 +144,36 @@ def no_layers(monkeypatch):
     monkeypatch.setattr(keras, "Input", refuse)
 
 
-@pytest.mark.parametrize("builder", [cnnarch.vgg16, cnnarch.vgg19])
-@pytest.mark.parametrize("kwargs, message", BAD_ARGS)
-def test_bad_arguments_raise_before_building(builder, kwargs, message, no_layers):
-    with pytest.raises(ValueError, match=message):
-        builder(**kwargs)
+def test_bad_arguments_raise_before_building(no_layers):
+    # One test, not one per case: every test pays for a Keras session reset (see conftest.py).
+    for kwargs, message in BAD_ARGS:
+        for builder in (cnnarch.vgg16, cnnarch.vgg19):
+            with pytest.raises(ValueError, match=message):
+                builder(**kwargs)
 
 
-@pytest.mark.parametrize(
-    "kwargs, message",
-    [
-        ({"config": "C"}, "config must be one of"),
-        ({"config": "A", "weights": "imagenet", "include_top": False}, "weights='imagenet' exists only for"),
-    ],
-)
-def test_bad_family_arguments(kwargs, message, no_layers):
-    with pytest.raises(ValueError, match=message):
-        vgg.vgg(**kwargs)
+BAD_FAMILY_ARGS = [
+    ({"config": "C"}, "config must be one of"),
+    ({"config": "A", "weights": "imagenet", "include_top": False}, "weights='imagenet' exists only for"),
+]
 
 
-@pytest.mark.parametrize(
-    "kwargs, message",
-    [
-        ({"widths": ()}, "widths must be"),
-        ({"convs": 0}, "convs must be >= 1"),
-        ({"dropout": 1.0}, r"dropout must be in \[0, 1\)"),
-        ({"classes": 0}, "classes must be"),
-        ({"input_shape": (32, 32)}, "input_shape must have rank 3"),
-    ],
-)
-def test_bad_small_arguments(kwargs, message, no_layers):
-    with pytest.raises(ValueError, match=message):
-        cnnarch.vgg_small(**kwargs)
+def test_bad_family_arguments(no_layers):
+    for kwargs, message in BAD_FAMILY_ARGS:
+        with pytest.raises(ValueError, match=message):
+            vgg.vgg(**kwargs)
+
+
+BAD_SMALL_ARGS = [
+    ({"widths": ()}, "widths must be"),
+    ({"convs": 0}, "convs must be >= 1"),
+    ({"dropout": 1.0}, r"dropout must be in \[0, 1\)"),
+    ({"classes": 0}, "classes must be"),
+    ({"input_shape": (32, 32)}, "input_shape must have rank 3"),
+]
+
+
+def test_bad_small_arguments(no_layers):
+    for kwargs, message in BAD_SMALL_ARGS:
+        with pytest.raises(ValueError, match=message):
+            cnnarch.vgg_small(**kwargs)

@@ -143,7 +143,9 @@ def vgg_small(
     filters leave a 4x4x64 map, flattened into ``fc1`` (64 units, dropout 0.5) and ``predictions``.
     """
     if not widths or any(w < 1 for w in widths):
-        raise ValueError(f"widths must be a non-empty tuple of positive integers for vgg_small, got {widths!r}")
+        raise ValueError(
+            f"widths must be a non-empty tuple of positive integers for vgg_small, got {widths!r}"
+        )
     if convs < 1:
         raise ValueError(f"convs must be >= 1 for vgg_small, got {convs!r}")
     if not 0.0 <= dropout < 1.0:

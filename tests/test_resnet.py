@@ -1,0 +1,196 @@
+"""cnnarch.resnet against keras.applications.ResNet50/101/152 (weights=None), and the CIFAR variant."""
+
+import inspect
+
+import cnnarch
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from cnnarch import resnet
+
+# name: (ours, reference, published total with the 1000-class top, keras.applications docs)
+MODELS = {
+    "resnet50": (cnnarch.resnet50, keras.applications.ResNet50, 25_636_712),
+    "resnet101": (cnnarch.resnet101, keras.applications.ResNet101, 44_707_176),
+    "resnet152": (cnnarch.resnet152, keras.applications.ResNet152, 60_419_944),
+}
+HEAD = 2048 * 1000 + 1000
+SMALL = (64, 64, 3)
+
+
+def assert_close(ours, ref) -> None:
+    """Outputs agree to 1e-4 relative to the reference's largest magnitude."""
+    ours, ref = keras.ops.convert_to_numpy(ours), keras.ops.convert_to_numpy(ref)
+    assert ours.shape == ref.shape
+    assert np.max(np.abs(ours - ref)) <= 1e-4 * max(1.0, float(np.max(np.abs(ref))))
+
+
+def counts(model: keras.Model) -> tuple[int, int, int]:
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
+    return model.count_params(), trainable, frozen
+
+
+@pytest.mark.parametrize("pooling", [None, "max"])
+def test_other_pooling_modes_match_reference(pooling):
+    ours = cnnarch.resnet50(include_top=False, input_shape=SMALL, pooling=pooling)
+    ref = keras.applications.ResNet50(weights=None, include_top=False, input_shape=SMALL, pooling=pooling)
+    assert ours.output_shape == ref.output_shape
+    assert ours.layers[-1].name == ref.layers[-1].name == {None: "conv5_block3_out", "max": "max_pool"}[pooling]
+
+
+def test_default_resnet50_matches_reference_with_softmax_head():
+    ours, ref = cnnarch.resnet50(), keras.applications.ResNet50(weights=None)
+    assert ours.input_shape == ref.input_shape == (None, 224, 224, 3)
+    assert counts(ours) == counts(ref) == (25_636_712, 25_583_592, 53_120)
+    ours.set_weights(ref.get_weights())
+    x = np.random.default_rng(1).uniform(0, 255, (2, 224, 224, 3)).astype("float32")
+    probs, ref_probs = keras.ops.convert_to_numpy(ours(x)), keras.ops.convert_to_numpy(ref(x))
+    np.testing.assert_allclose(probs, ref_probs, rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "builder, torchvision_params, conv_channels",
+    [(cnnarch.resnet18, 11_689_512, 4_800), (cnnarch.resnet34, 21_797_672, 8_512)],
+)
+def test_basic_block_resnets_match_torchvision_plus_keras_biases(builder, torchvision_params, conv_channels):
+    # Our convs keep keras' v1 biases (torchvision has none) and Keras counts BN's moving mean and
+    # variance (torchvision keeps them as buffers): one bias and two statistics per conv channel.
+    assert counts(builder()) == (
+        torchvision_params + 3 * conv_channels, torchvision_params + conv_channels, 2 * conv_channels
+    )
+
+
+def block_model(block, shape, filters, stride):
+    x = keras.Input(shape)
+    return keras.Model(x, block(x, filters, stride=stride, name="b"))
+
+
+def test_bottleneck_block_uses_projection_only_when_the_shape_changes():
+    kept = block_model(resnet.bottleneck_block, (8, 8, 256), 64, 1)
+    assert kept.output_shape == (None, 8, 8, 256)
+    assert "b_0_conv" not in [layer.name for layer in kept.layers]
+    assert kept.count_params() == (256 * 64 + 64) + (9 * 64 * 64 + 64) + (64 * 256 + 256) + 4 * (64 + 64 + 256)
+    widened = block_model(resnet.bottleneck_block, (8, 8, 64), 64, 1)  # conv2_block1: 64 -> 256
+    assert widened.get_layer("b_0_conv").kernel.shape == (1, 1, 64, 256)
+    strided = block_model(resnet.bottleneck_block, (8, 8, 256), 128, 2)
+    assert strided.output_shape == (None, 4, 4, 512)
+    assert strided.get_layer("b_1_conv").strides == (2, 2)  # the stride sits on the first 1x1, as keras
+
+
+def test_basic_block_and_stack():
+    kept = block_model(resnet.basic_block, (8, 8, 16), 16, 1)
+    assert kept.output_shape == (None, 8, 8, 16)
+    assert "b_0_conv" not in [layer.name for layer in kept.layers]
+    x = keras.Input((16, 16, 16))
+    y = resnet.stack(x, resnet.basic_block, 32, 3, 2, name="conv3")
+    model = keras.Model(x, y)
+    assert y.shape == (None, 8, 8, 32)
+    adds = [layer.name for layer in model.layers if isinstance(layer, keras.layers.Add)]
+    assert adds == ["conv3_block1_add", "conv3_block2_add", "conv3_block3_add"]
+    assert [layer.name for layer in model.layers if layer.name.endswith("_0_conv")] == ["conv3_block1_0_conv"]
+    for block in (resnet.basic_block, resnet.bottleneck_block, resnet.stack):
+        assert len(inspect.getsource(block).splitlines()) <= 25
+
+
+def test_resnet_small_parameter_count_and_output():
+    model = cnnarch.resnet_small()
+    assert counts(model) == (176_938, 175_818, 1_120)
+    assert cnnarch.resnet_small(depths=(1, 1, 1)).count_params() == 79_050
+    assert model.output_shape == (None, 10)
+    x = np.random.default_rng(0).normal(size=(2, 32, 32, 3)).astype("float32")
+    with tf.GradientTape() as tape:
+        probs = model(x, training=True)
+        loss = keras.losses.sparse_categorical_crossentropy(np.array([3, 7]), probs)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(probs).sum(axis=1), 1.0, rtol=1e-5)
+    grads = tape.gradient(loss, model.trainable_weights)
+    assert all(g is not None and float(tf.reduce_max(tf.abs(g))) > 0 for g in grads)
+
+
+BUILDERS = [cnnarch.resnet18, cnnarch.resnet34, cnnarch.resnet50, cnnarch.resnet101, cnnarch.resnet152]
+BAD_ARGS = [
+    ({"input_shape": (224, 224)}, "input_shape must have rank 3"),
+    ({"include_top": False, "weights": "imagenet", "input_shape": (64, 64, 1)}, "input_shape must have 3 channels"),
+    ({"include_top": False, "input_shape": (64, 31, 3)}, "input_shape must be at least 32x32"),
+    ({"classes": 0}, "classes must be an integer >= 1"),
+    ({"include_top": False, "pooling": "mean"}, "pooling must be None, 'avg' or 'max'"),
+    ({"classifier_activation": "not_an_activation"}, "classifier_activation must be"),
+    ({"weights": "imagenet", "classes": 10}, "classes must be 1000"),
+    ({"weights": "no/such/file.weights.h5"}, "weights must be None, 'imagenet'"),
+]
+
+
+@pytest.fixture
+def no_layers(monkeypatch):
+    """Make building any model fail loudly, so a check that passes must have run first."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a layer was built before the arguments were checked")
+    monkeypatch.setattr(keras, "Input", refuse)
+
+
+def test_bad_arguments_raise_before_building(no_layers):
+    # One test, not one per case: every test pays for a Keras session reset (see conftest.py).
+    for kwargs, message in BAD_ARGS:
+        for builder in BUILDERS:
+            with pytest.raises(ValueError, match=message):
+                builder(**kwargs)
+
+
+BAD_FAMILY_ARGS = [
+    ((resnet.bottleneck_block, []), {}, "depths must be a non-empty list"),
+    ((resnet.bottleneck_block, [3, 0, 6, 3]), {}, "depths must be a non-empty list"),
+    ((resnet.bottleneck_block, [3, 4, 6]), {}, r"depths must have one entry per stage \(4 widths\)"),
+    ((resnet.bottleneck_block, [3, 4, 6, 3]), {"widths": (64, -1, 256, 512)}, "widths must be"),
+    ((resnet.basic_block, [2, 2, 2, 2]), {"weights": "imagenet"}, "weights='imagenet' exists only for"),
+]
+
+
+def test_bad_family_arguments(no_layers):
+    for args, kwargs, message in BAD_FAMILY_ARGS:
+        with pytest.raises(ValueError, match=message):
+            resnet.resnet(*args, **kwargs)
+
+
+BAD_SMALL_ARGS = [
+    ({"depths": (2, 2)}, r"depths must have one entry per stage \(3 widths\)"),
+    ({"depths": (2, 0, 2)}, "depths must be a non-empty list"),
+    ({"widths": (16, 0, 64)}, "widths must be"),
+    ({"classes": 0}, "classes must be"),
+    ({"input_shape": (32, 32)}, "input_shape must have rank 3"),
+]
+
+
+def test_bad_small_arguments(no_layers):
+    for kwargs, message in BAD_SMALL_ARGS:
+        with pytest.raises(ValueError, match=message):
+            cnnarch.resnet_small(**kwargs)
+
+
+# The big models last: while a module fixture holds them, every test's session reset is slower.
+@pytest.fixture(scope="module", params=sorted(MODELS))
+def pair(request):
+    """Ours and the reference without the top, average-pooled, at 64x64 (conv5 is 2x2)."""
+    ours_fn, ref_fn, _ = MODELS[request.param]
+    kwargs = {"include_top": False, "input_shape": SMALL, "pooling": "avg"}
+    return request.param, ours_fn(**kwargs), ref_fn(weights=None, **kwargs)
+
+
+def test_structure_matches_reference(pair):
+    name, ours, ref = pair
+    assert ours.name == name
+    assert counts(ours) == counts(ref)
+    assert ours.count_params() + HEAD == MODELS[name][2]
+    assert [layer.name for layer in ours.layers[1:]] == [layer.name for layer in ref.layers[1:]]
+    assert [w.path for w in ours.weights] == [w.path for w in ref.weights]
+    assert ours.output_shape == ref.output_shape == (None, 2048)
+    # The pooling=None output is the tensor that the pooling layer receives.
+    assert ours.layers[-1].input.shape == ref.layers[-1].input.shape == (None, 2, 2, 2048)
+
+
+def test_outputs_match_after_copying_weights(pair):
+    _, ours, ref = pair
+    ours.set_weights(ref.get_weights())
+    x = np.random.default_rng(0).uniform(0, 255, (2, *SMALL)).astype("float32")
+    assert_close(ours(x), ref(x))
