@@ -15,6 +15,9 @@ The exit flow is numbered after the middle flow, so with ``middle_blocks=m`` it 
 and ``6 + m`` (13 and 14 for the paper's m = 8). With an ``intermediate_activation`` a separable
 convolution ``name`` becomes ``name_depthwise`` -> ``name_inner_act`` -> ``name_pointwise``
 (same weights, same order, plus the activation between the two steps; paper Fig. 10).
+
+``from cnnarch import *`` makes ``cnnarch.xception`` the builder, not this module; reach the
+module with ``from cnnarch.xception import sepconv_bn`` or ``sys.modules["cnnarch.xception"]``.
 """
 
 from __future__ import annotations
