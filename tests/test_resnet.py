@@ -32,14 +32,6 @@ def counts(model: keras.Model) -> tuple[int, int, int]:
     return model.count_params(), trainable, frozen
 
 
-@pytest.mark.parametrize("pooling", [None, "max"])
-def test_other_pooling_modes_match_reference(pooling):
-    ours = cnnarch.resnet50(include_top=False, input_shape=SMALL, pooling=pooling)
-    ref = keras.applications.ResNet50(weights=None, include_top=False, input_shape=SMALL, pooling=pooling)
-    assert ours.output_shape == ref.output_shape
-    assert ours.layers[-1].name == ref.layers[-1].name == {None: "conv5_block3_out", "max": "max_pool"}[pooling]
-
-
 def test_default_resnet50_matches_reference_with_softmax_head():
     ours, ref = cnnarch.resnet50(), keras.applications.ResNet50(weights=None)
     assert ours.input_shape == ref.input_shape == (None, 224, 224, 3)
@@ -72,7 +64,8 @@ def test_bottleneck_block_uses_projection_only_when_the_shape_changes():
     kept = block_model(resnet.bottleneck_block, (8, 8, 256), 64, 1)
     assert kept.output_shape == (None, 8, 8, 256)
     assert "b_0_conv" not in [layer.name for layer in kept.layers]
-    assert kept.count_params() == (256 * 64 + 64) + (9 * 64 * 64 + 64) + (64 * 256 + 256) + 4 * (64 + 64 + 256)
+    convs = (256 * 64 + 64) + (9 * 64 * 64 + 64) + (64 * 256 + 256)  # kernels and biases
+    assert kept.count_params() == convs + 4 * (64 + 64 + 256)  # BN: 4 numbers per channel
     widened = block_model(resnet.bottleneck_block, (8, 8, 64), 64, 1)  # conv2_block1: 64 -> 256
     assert widened.get_layer("b_0_conv").kernel.shape == (1, 1, 64, 256)
     strided = block_model(resnet.bottleneck_block, (8, 8, 256), 128, 2)
@@ -112,7 +105,8 @@ def test_resnet_small_parameter_count_and_output():
 BUILDERS = [cnnarch.resnet18, cnnarch.resnet34, cnnarch.resnet50, cnnarch.resnet101, cnnarch.resnet152]
 BAD_ARGS = [
     ({"input_shape": (224, 224)}, "input_shape must have rank 3"),
-    ({"include_top": False, "weights": "imagenet", "input_shape": (64, 64, 1)}, "input_shape must have 3 channels"),
+    ({"include_top": False, "weights": "imagenet", "input_shape": (64, 64, 1)},
+     "input_shape must have 3 channels"),
     ({"include_top": False, "input_shape": (64, 31, 3)}, "input_shape must be at least 32x32"),
     ({"classes": 0}, "classes must be an integer >= 1"),
     ({"include_top": False, "pooling": "mean"}, "pooling must be None, 'avg' or 'max'"),
@@ -169,28 +163,34 @@ def test_bad_small_arguments(no_layers):
 
 
 # The big models last: while a module fixture holds them, every test's session reset is slower.
+# Each model is built once, without the top at 64x64 (conv5 is 2x2), with one of the three pooling
+# modes, so that every mode is compared with the reference without building more models.
+POOLING = {"resnet50": "max", "resnet101": None, "resnet152": "avg"}
+POOLED_SHAPE = {None: (None, 2, 2, 2048), "avg": (None, 2048), "max": (None, 2048)}
+LAST_LAYER = {None: "conv5_block3_out", "avg": "avg_pool", "max": "max_pool"}
+
+
 @pytest.fixture(scope="module", params=sorted(MODELS))
 def pair(request):
-    """Ours and the reference without the top, average-pooled, at 64x64 (conv5 is 2x2)."""
+    """Ours and the reference for one model: (name, pooling, ours, reference)."""
     ours_fn, ref_fn, _ = MODELS[request.param]
-    kwargs = {"include_top": False, "input_shape": SMALL, "pooling": "avg"}
-    return request.param, ours_fn(**kwargs), ref_fn(weights=None, **kwargs)
+    kwargs = {"include_top": False, "input_shape": SMALL, "pooling": POOLING[request.param]}
+    return request.param, kwargs["pooling"], ours_fn(**kwargs), ref_fn(weights=None, **kwargs)
 
 
 def test_structure_matches_reference(pair):
-    name, ours, ref = pair
+    name, pooling, ours, ref = pair
     assert ours.name == name
     assert counts(ours) == counts(ref)
     assert ours.count_params() + HEAD == MODELS[name][2]
     assert [layer.name for layer in ours.layers[1:]] == [layer.name for layer in ref.layers[1:]]
     assert [w.path for w in ours.weights] == [w.path for w in ref.weights]
-    assert ours.output_shape == ref.output_shape == (None, 2048)
-    # The pooling=None output is the tensor that the pooling layer receives.
-    assert ours.layers[-1].input.shape == ref.layers[-1].input.shape == (None, 2, 2, 2048)
+    assert ours.output_shape == ref.output_shape == POOLED_SHAPE[pooling]
+    assert ours.layers[-1].name == ref.layers[-1].name == LAST_LAYER[pooling]
 
 
 def test_outputs_match_after_copying_weights(pair):
-    _, ours, ref = pair
+    _, _, ours, ref = pair
     ours.set_weights(ref.get_weights())
     x = np.random.default_rng(0).uniform(0, 255, (2, *SMALL)).astype("float32")
     assert_close(ours(x), ref(x))

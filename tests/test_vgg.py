@@ -9,7 +9,10 @@ import pytest
 import tensorflow as tf
 from cnnarch import vgg
 
-PAIRS = {"vgg16": (cnnarch.vgg16, keras.applications.VGG16), "vgg19": (cnnarch.vgg19, keras.applications.VGG19)}
+PAIRS = {
+    "vgg16": (cnnarch.vgg16, keras.applications.VGG16),
+    "vgg19": (cnnarch.vgg19, keras.applications.VGG19),
+}
 # Published totals (torchvision's VGG tables; the same layers and biases as keras.applications).
 KNOWN_PARAMS = {"vgg16": 138_357_544, "vgg19": 143_667_240}
 SMALL = (64, 64, 3)
@@ -125,7 +128,8 @@ def test_vgg_small_every_trainable_weight_gets_a_gradient():
 
 BAD_ARGS = [
     ({"input_shape": (224, 224)}, "input_shape must have rank 3"),
-    ({"include_top": False, "weights": "imagenet", "input_shape": (64, 64, 1)}, "input_shape must have 3 channels"),
+    ({"include_top": False, "weights": "imagenet", "input_shape": (64, 64, 1)},
+     "input_shape must have 3 channels"),
     ({"include_top": False, "input_shape": (31, 64, 3)}, "input_shape must be at least 32x32"),
     ({"classes": 0}, "classes must be an integer >= 1"),
     ({"include_top": False, "pooling": "mean"}, "pooling must be None, 'avg' or 'max'"),

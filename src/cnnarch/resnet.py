@@ -17,9 +17,10 @@ from keras import layers
 from .blocks import check_builder_args, load_weights, pooled_classifier
 
 # The family builder ``resnet`` is left out of ``__all__`` so that ``cnnarch.resnet`` stays this
-# module (``from .resnet import *`` in the package would otherwise replace it).
+# module (``from .resnet import *`` in the package would otherwise replace it); so are the generic
+# names ``stack`` and ``shortcut``: use ``cnnarch.resnet.resnet``, ``cnnarch.resnet.stack``.
 __all__ = [
-    "basic_block", "bottleneck_block", "shortcut", "stack",
+    "basic_block", "bottleneck_block",
     "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnet_small",
 ]
 
@@ -116,7 +117,10 @@ def resnet(
     )
     reference = _IMAGENET.get((block, tuple(depths), tuple(widths)))
     if weights == "imagenet" and reference is None:
-        raise ValueError(f"weights='imagenet' exists only for ResNet-50/101/152 configurations, got {name}")
+        raise ValueError(
+            "weights='imagenet' exists only for the ResNet-50/101/152 configurations, got "
+            f"{getattr(block, '__name__', block)} with depths {list(depths)} and widths {list(widths)}"
+        )
 
     inputs = keras.Input(shape=shape, name="input_layer")
     x = layers.ZeroPadding2D(3, name="conv1_pad")(inputs)
