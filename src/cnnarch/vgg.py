@@ -18,8 +18,8 @@ from .blocks import check_builder_args, load_weights
 # (``from .vgg import *`` in the package would otherwise replace it): call ``cnnarch.vgg.vgg("D")``.
 __all__ = ["vgg_block", "vgg16", "vgg19", "vgg_small"]
 
-# Simonyan & Zisserman 2015, Table 1: (filters, number of 3x3 convs) for each of the five blocks.
-# Configurations A-LRN and C are left out: they add local response normalisation or 1x1 convs.
+#: Simonyan & Zisserman 2015, Table 1: (filters, number of 3x3 convs) for each of the five blocks.
+#: Configurations A-LRN and C are left out: they add local response normalisation or 1x1 convs.
 CONFIGS: dict[str, list[tuple[int, int]]] = {
     "A": [(64, 1), (128, 1), (256, 2), (512, 2), (512, 2)],  # VGG-11
     "B": [(64, 2), (128, 2), (256, 2), (512, 2), (512, 2)],  # VGG-13
