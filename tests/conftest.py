@@ -1,5 +1,6 @@
 """Shared test set-up: quiet TensorFlow, fixed seeds, a fresh Keras session per test."""
 
+import gc
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -12,7 +13,18 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def fresh_keras_session():
-    """Free the previous test's graphs and fix the seeds, so tests neither leak nor flake."""
-    keras.backend.clear_session()
+    """Reset Keras' global state and fix the seeds, so tests neither leak names nor flake.
+
+    Garbage collection costs about half a second, so it runs once per module (below), not here.
+    """
+    keras.backend.clear_session(free_memory=False)
     keras.utils.set_random_seed(0)
     yield
+
+
+@pytest.fixture(autouse=True, scope="module")
+def free_memory_after_module():
+    """Collect the big models a module's fixtures built once the module is done."""
+    yield
+    keras.backend.clear_session()
+    gc.collect()
