@@ -14,7 +14,7 @@ export PYTHONHASHSEED := 0
 
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: all venv book test test-unit test-notebooks test-compat bench execute clean
+.PHONY: all venv system-deps book test test-unit test-notebooks test-compat bench execute clean
 
 all: test book
 
@@ -27,6 +27,16 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# Chapter 7 draws model graphs with keras.utils.plot_model, which needs Graphviz's `dot`.
+# Debian/Ubuntu as root: installed here; elsewhere: say how to install it.
+system-deps:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else \
+	    echo "Graphviz is missing: install it (apt-get install graphviz, brew install graphviz or conda install graphviz)"; exit 1; \
+	  fi; }
+
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Book built: $(CURDIR)/_build/html/index.html"
@@ -36,7 +46,7 @@ test: test-unit test-notebooks
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/
 
-test-notebooks: $(STAMP)
+test-notebooks: $(STAMP) system-deps
 	$(BIN)/python -m pytest $(NBVAL_FLAGS) notebooks/
 
 $(COMPAT_STAMP): requirements-compat.txt pyproject.toml
@@ -47,13 +57,13 @@ $(COMPAT_STAMP): requirements-compat.txt pyproject.toml
 
 # The package's tests and every chapter on the older stack; outputs are not compared (--nbval-lax),
 # but every cell must run and every assertion hold. The book tests need jupyter-book, not the stack.
-test-compat: $(COMPAT_STAMP)
+test-compat: $(COMPAT_STAMP) system-deps
 	$(COMPAT_VENV)/bin/python -m pytest tests/ --ignore=tests/test_book.py --ignore=tests/test_browser.py
 	$(COMPAT_VENV)/bin/python -m pytest --nbval-lax --nbval-current-env notebooks/
 
 # Re-execute chapters in place so their stored outputs are what nbval checks: make execute NB=notebooks/01_convolution_cost.ipynb
 NB ?= notebooks/*.ipynb
-execute: $(STAMP)
+execute: $(STAMP) system-deps
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 $(NB)
 
 bench: $(STAMP)
