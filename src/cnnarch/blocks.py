@@ -19,7 +19,7 @@ IMAGENET_CLASSES = 1000
 _WEIGHTS_HOST = ("storage.googleapis.com", 443)
 
 
-def check_activation(classifier_activation: Any) -> None:
+def check_activation(classifier_activation: Any, model_name: str) -> None:
     """Reject a classifier activation that Keras cannot resolve, naming the argument."""
     if classifier_activation is None or callable(classifier_activation):
         return
@@ -28,7 +28,7 @@ def check_activation(classifier_activation: Any) -> None:
     except (ValueError, TypeError):
         raise ValueError(
             "classifier_activation must be None, a callable or a Keras activation name "
-            f"such as 'softmax', got {classifier_activation!r}"
+            f"such as 'softmax' for {model_name}, got {classifier_activation!r}"
         ) from None
 
 
@@ -58,7 +58,12 @@ def check_builder_args(
         raise ValueError(f"classes must be an integer >= 1 for {model_name}, got {classes!r}")
     if pooling not in POOLING_CHOICES:
         raise ValueError(f"pooling must be None, 'avg' or 'max' for {model_name}, got {pooling!r}")
-    check_activation(classifier_activation)
+    check_activation(classifier_activation, model_name)
+    if weights == "imagenet" and include_top and classifier_activation not in (None, "softmax"):
+        raise ValueError(
+            "classifier_activation must be None or 'softmax' when weights='imagenet' and "
+            f"include_top=True for {model_name}, got {classifier_activation!r}"
+        )
     if weights == "imagenet" and include_top and classes != IMAGENET_CLASSES:
         raise ValueError(
             f"classes must be {IMAGENET_CLASSES} when weights='imagenet' and include_top=True "
