@@ -145,6 +145,21 @@ def test_page_renders(browser, server, shot, docname):
             broken.append(src)
     assert not broken, f"{docname}: local images that did not load: {broken}"
 
+    # MathJax comes with the book (sphinx-mathjax-offline): every formula must be typeset.
+    browser.set_script_timeout(30)
+    typeset = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "if (!window.MathJax || !MathJax.startup) { done([-1, 0]); return; }"
+        "MathJax.startup.promise.then(() => done(["
+        "  document.querySelectorAll('mjx-container').length,"
+        "  document.querySelectorAll('mjx-merror').length]));"
+    )
+    formulas = len(browser.find_elements("css selector", "span.math, div.math"))
+    assert typeset[0] >= 0, f"{docname}: MathJax did not load"
+    assert typeset[0] >= formulas and typeset[1] == 0, (
+        f"{docname}: {formulas} formulas on the page, {typeset[0]} typeset, {typeset[1]} TeX errors"
+    )
+
     if docname.startswith("notebooks/"):
         figures = _image_outputs(ROOT / f"{docname}.ipynb")
         assert local_imgs >= figures, f"{docname}: {figures} image outputs but {local_imgs} local <img> on the page"
