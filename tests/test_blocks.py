@@ -56,8 +56,9 @@ def test_accepted_variants():
     (False, None, (None, 4, 4, 16)),
 ])
 def test_pooled_classifier_shapes_and_names(include_top, pooling, shape):
-    inputs = keras.Input((4, 4, 16))
-    outputs = blocks.pooled_classifier(inputs, include_top=include_top, pooling=pooling, classes=7,
+    inputs = keras.Input((4, 4, 3))
+    features = keras.layers.Conv2D(16, 1, name="features")(inputs)
+    outputs = blocks.pooled_classifier(features, include_top=include_top, pooling=pooling, classes=7,
                                        classifier_activation="softmax")
     model = keras.Model(inputs, outputs)
     assert tuple(model.output.shape) == shape
