@@ -69,6 +69,7 @@ execute: $(STAMP) system-deps
 bench: $(STAMP)
 	$(BIN)/python benchmarks/notebooks.py
 	$(BIN)/python benchmarks/forward.py
+	$(BIN)/python benchmarks/book.py
 
 clean:
 	rm -rf _build .pytest_cache
