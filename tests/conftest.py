@@ -28,3 +28,11 @@ def free_memory_after_module():
     yield
     keras.backend.clear_session()
     gc.collect()
+
+
+@pytest.fixture
+def no_layers(monkeypatch):
+    """Make building any model fail loudly, so a check that passes must have run first."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a layer was built before the arguments were checked")
+    monkeypatch.setattr(keras, "Input", refuse)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from cnnarch import densenet
+from model_checks import assert_close, counts
 
 # name: (ours, reference, published total with the 1000-class top, channels before the head)
 MODELS = {
@@ -16,19 +17,6 @@ MODELS = {
     "densenet201": (cnnarch.densenet201, keras.applications.DenseNet201, 20_242_984, 1920),
 }
 SMALL = (64, 64, 3)
-
-
-def assert_close(ours, ref) -> None:
-    """Outputs agree to 1e-4 relative to the reference's largest magnitude."""
-    ours, ref = keras.ops.convert_to_numpy(ours), keras.ops.convert_to_numpy(ref)
-    assert ours.shape == ref.shape
-    assert np.max(np.abs(ours - ref)) <= 1e-4 * max(1.0, float(np.max(np.abs(ref))))
-
-
-def counts(model: keras.Model) -> tuple[int, int, int]:
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
-    return model.count_params(), trainable, frozen
 
 
 def test_default_densenet121_is_224_with_the_published_parameter_count():
@@ -98,14 +86,6 @@ BAD_SMALL_ARGS = [
     ({"classes": 0}, "classes must be"),
     ({"input_shape": (32, 32)}, "input_shape must have rank 3"),
 ]
-
-
-@pytest.fixture
-def no_layers(monkeypatch):
-    """Make building any model fail loudly, so a check that passes must have run first."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("a layer was built before the arguments were checked")
-    monkeypatch.setattr(keras, "Input", refuse)
 
 
 def test_bad_arguments_raise_before_building(no_layers):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from cnnarch import resnet
+from model_checks import assert_close, counts
 
 # name: (ours, reference, published total with the 1000-class top, keras.applications docs)
 MODELS = {
@@ -17,19 +18,6 @@ MODELS = {
 }
 HEAD = 2048 * 1000 + 1000
 SMALL = (64, 64, 3)
-
-
-def assert_close(ours, ref) -> None:
-    """Outputs agree to 1e-4 relative to the reference's largest magnitude."""
-    ours, ref = keras.ops.convert_to_numpy(ours), keras.ops.convert_to_numpy(ref)
-    assert ours.shape == ref.shape
-    assert np.max(np.abs(ours - ref)) <= 1e-4 * max(1.0, float(np.max(np.abs(ref))))
-
-
-def counts(model: keras.Model) -> tuple[int, int, int]:
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
-    return model.count_params(), trainable, frozen
 
 
 def test_default_resnet50_matches_reference_with_softmax_head():
@@ -114,14 +102,6 @@ BAD_ARGS = [
     ({"weights": "imagenet", "classes": 10}, "classes must be 1000"),
     ({"weights": "no/such/file.weights.h5"}, "weights must be None, 'imagenet'"),
 ]
-
-
-@pytest.fixture
-def no_layers(monkeypatch):
-    """Make building any model fail loudly, so a check that passes must have run first."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("a layer was built before the arguments were checked")
-    monkeypatch.setattr(keras, "Input", refuse)
 
 
 def test_bad_arguments_raise_before_building(no_layers):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from cnnarch import vgg
+from model_checks import assert_close, counts
 
 PAIRS = {
     "vgg16": (cnnarch.vgg16, keras.applications.VGG16),
@@ -16,18 +17,6 @@ PAIRS = {
 # Published totals (torchvision's VGG tables; the same layers and biases as keras.applications).
 KNOWN_PARAMS = {"vgg16": 138_357_544, "vgg19": 143_667_240}
 SMALL = (64, 64, 3)
-
-
-def assert_close(ours: np.ndarray, ref: np.ndarray) -> None:
-    """Outputs agree to 1e-4 relative to the reference's largest magnitude."""
-    assert ours.shape == ref.shape
-    assert np.max(np.abs(ours - ref)) <= 1e-4 * max(1.0, float(np.max(np.abs(ref))))
-
-
-def counts(model: keras.Model) -> tuple[int, int, int]:
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
-    return model.count_params(), trainable, frozen
 
 
 @pytest.fixture(scope="module", params=sorted(PAIRS))
@@ -138,14 +127,6 @@ BAD_ARGS = [
     ({"weights": "no/such/file.weights.h5"}, "weights must be None, 'imagenet'"),
     ({"input_shape": (None, None, 3)}, "input_shape must have a fixed height and width"),
 ]
-
-
-@pytest.fixture
-def no_layers(monkeypatch):
-    """Make building any model fail loudly, so a check that passes must have run first."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("a layer was built before the arguments were checked")
-    monkeypatch.setattr(keras, "Input", refuse)
 
 
 def test_bad_arguments_raise_before_building(no_layers):

@@ -18,15 +18,9 @@ from cnnarch import (
     xception,
     xception_small,
 )
+from model_checks import counts
 
 RNG = np.random.default_rng(0)
-
-
-def counts(model: keras.Model) -> tuple[int, int, int]:
-    """(total, trainable, non-trainable) parameter counts."""
-    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
-    return trainable + frozen, trainable, frozen
 
 
 def bn_params(channels: int) -> tuple[int, int]:
@@ -154,16 +148,8 @@ BAD_XCEPTION = [
 ]
 
 
-@pytest.fixture
-def no_building(monkeypatch):
-    """Make building the input fail loudly, so a ValueError must come before any layer."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("a layer was built before the arguments were checked")
-    monkeypatch.setattr(keras, "Input", refuse)
-
-
 @pytest.mark.parametrize("kwargs, argument", BAD_XCEPTION)
-def test_bad_arguments_rejected_before_building(kwargs, argument, no_building):
+def test_bad_arguments_rejected_before_building(kwargs, argument, no_layers):
     with pytest.raises(ValueError, match=argument):
         xception(**kwargs)
 
@@ -186,7 +172,7 @@ BAD_SMALL = [
 
 
 @pytest.mark.parametrize("builder, kwargs, argument", BAD_SMALL)
-def test_small_bad_arguments(builder, kwargs, argument, no_building):
+def test_small_bad_arguments(builder, kwargs, argument, no_layers):
     with pytest.raises(ValueError, match=argument):
         builder(**kwargs)
 
