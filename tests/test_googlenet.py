@@ -124,6 +124,16 @@ def test_modules_alone():
     assert naive.count_params() / reduced.count_params() > 2.3  # why figure 2b adds the 1x1s
 
 
+def test_inception_small_width_multiplier_scales_every_filter_count():
+    model = inception_small(input_shape=(16, 16, 3), width_multiplier=0.5)
+    assert model.count_params() == 34_170
+    assert model.get_layer("stem_conv").filters == 16
+    assert model.get_layer("inception_3b_5x5_reduce_conv").filters == 4  # 8 * 0.5
+    assert model.get_layer("inception_4a").output.shape == (None, 4, 4, 80)  # 16 / 4 pixels, 160 * 0.5 channels
+    tiny = inception_small(width_multiplier=0.01)  # every count rounds to 0, kept at 1
+    assert tiny.get_layer("inception_4a").output.shape == (None, 8, 8, 4)
+
+
 def test_inception_small():
     model = inception_small()
     assert model.input.shape == (None, 32, 32, 3)
@@ -166,6 +176,12 @@ def test_googlenet_bad_arguments_raise_before_any_layer(kwargs, pattern, monkeyp
         ({"input_shape": (15, 32, 3)}, r"input_shape must be at least 16x16"),
         ({"classes": 0}, "classes"),
         ({"classifier_activation": "no_such_activation"}, "classifier_activation"),
+        ({"width_multiplier": 0}, r"width_multiplier must be a number > 0 for inception_small, got 0"),
+        ({"width_multiplier": -0.5}, "width_multiplier"),
+        ({"width_multiplier": float("nan")}, "width_multiplier"),
+        ({"width_multiplier": float("inf")}, "width_multiplier"),
+        ({"width_multiplier": True}, "width_multiplier"),
+        ({"width_multiplier": "0.5"}, "width_multiplier"),
     ],
 )
 def test_inception_small_bad_arguments(kwargs, pattern, monkeypatch):

@@ -20,6 +20,7 @@ between when built with batch normalization). The auxiliary classifiers are ``au
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
@@ -217,6 +218,7 @@ def inception_small(
     input_shape: tuple[int, int, int] = (32, 32, 3),
     classes: int = 10,
     classifier_activation: Any = "softmax",
+    width_multiplier: float = 1.0,
 ) -> keras.Model:
     """A small Inception network for 32x32 images (figure 2b modules with batch norm), uncompiled.
 
@@ -225,7 +227,9 @@ def inception_small(
     (160 channels) at 8x8; then global average pooling and a dense softmax classifier. Every
     convolution is bias-free and followed by batch normalization (Ioffe & Szegedy 2015), which lets
     it train quickly from scratch. With the defaults it has 131,466 parameters (130,106 trainable,
-    1,360 non-trainable batch-norm statistics). Each side must be at least 16.
+    1,360 non-trainable batch-norm statistics). ``width_multiplier`` scales the stem and every
+    filter count of the modules (rounded, at least 1): 0.5 gives 34,170 parameters, in the range of
+    the other families' small variants. Each side must be at least 16.
     """
     shape = check_builder_args(
         "inception_small",
@@ -238,13 +242,25 @@ def inception_small(
         default_size=32,
         min_size=16,
     )
+    if (
+        isinstance(width_multiplier, bool)
+        or not isinstance(width_multiplier, (int, float))
+        or not 0 < width_multiplier < math.inf
+    ):
+        raise ValueError(
+            f"width_multiplier must be a number > 0 for inception_small, got {width_multiplier!r}"
+        )
+
+    def scaled(filters: int) -> int:
+        return max(1, round(filters * width_multiplier))
+
     inputs = layers.Input(shape=shape, name="input_layer")
-    x = conv_relu(inputs, 32, 3, name="stem", batch_norm=True)
+    x = conv_relu(inputs, scaled(32), 3, name="stem", batch_norm=True)
     for index, stage in enumerate(INCEPTION_SMALL_STAGES):
         if index > 0:
             x = layers.MaxPooling2D(2, name=f"pool{index}")(x)
         for key, filters in stage.items():
-            x = inception_module(x, *filters, name=f"inception_{key}", batch_norm=True)
+            x = inception_module(x, *map(scaled, filters), name=f"inception_{key}", batch_norm=True)
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     outputs = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     return keras.Model(inputs, outputs, name="inception_small")
