@@ -1,5 +1,6 @@
 """The shared builder pieces: argument checks, the pooled head, and weight loading."""
 
+import re
 import socket
 
 import keras
@@ -94,3 +95,22 @@ def test_imagenet_weights_fail_fast_when_offline(monkeypatch):
 
     with pytest.raises(RuntimeError, match="not reachable"):
         blocks.load_weights(_tiny(), "imagenet", never)
+
+
+@pytest.mark.parametrize("value", [0, -0.5, float("nan"), float("inf"), True, "0.5", None])
+def test_check_width_multiplier_rejects_non_positive_or_non_finite_numbers(value):
+    message = f"width_multiplier must be a number > 0 for net, got {value!r}"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        blocks.check_width_multiplier(value, "net")
+
+
+@pytest.mark.parametrize("value", [1, 0.0625, 2.5])
+def test_check_width_multiplier_accepts_positive_numbers(value):
+    blocks.check_width_multiplier(value, "net")  # returns without raising
+
+
+@pytest.mark.parametrize(("filters", "multiplier", "expected"), [
+    (728, 0.125, 91), (64, 0.5, 32), (8, 0.5, 4), (32, 0.01, 1), (3, 0.5, 2), (10, 1.5, 15),
+])
+def test_scale_filters_rounds_and_keeps_at_least_one(filters, multiplier, expected):
+    assert blocks.scale_filters(filters, multiplier) == expected

@@ -6,6 +6,7 @@ so a bad argument costs nothing and its message names the argument, the limit an
 
 from __future__ import annotations
 
+import math
 import os
 import socket
 from collections.abc import Callable
@@ -30,6 +31,23 @@ def check_activation(classifier_activation: Any, model_name: str) -> None:
             "classifier_activation must be None, a callable or a Keras activation name "
             f"such as 'softmax' for {model_name}, got {classifier_activation!r}"
         ) from None
+
+
+def check_width_multiplier(width_multiplier: Any, model_name: str) -> None:
+    """Reject a width multiplier that is not a finite number > 0 (a bool is no number here)."""
+    if (
+        isinstance(width_multiplier, bool)
+        or not isinstance(width_multiplier, (int, float))
+        or not 0 < width_multiplier < math.inf
+    ):
+        raise ValueError(
+            f"width_multiplier must be a number > 0 for {model_name}, got {width_multiplier!r}"
+        )
+
+
+def scale_filters(filters: int, width_multiplier: float) -> int:
+    """A filter count times the width multiplier, rounded, and at least 1."""
+    return max(1, round(filters * width_multiplier))
 
 
 def check_builder_args(

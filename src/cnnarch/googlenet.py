@@ -20,14 +20,13 @@ between when built with batch normalization). The auxiliary classifiers are ``au
 
 from __future__ import annotations
 
-import math
 import os
 from typing import Any
 
 import keras
 from keras import layers
 
-from .blocks import check_builder_args, pooled_classifier
+from .blocks import check_builder_args, check_width_multiplier, pooled_classifier, scale_filters
 
 __all__ = [
     "GOOGLENET_MODULES",
@@ -242,17 +241,10 @@ def inception_small(
         default_size=32,
         min_size=16,
     )
-    if (
-        isinstance(width_multiplier, bool)
-        or not isinstance(width_multiplier, (int, float))
-        or not 0 < width_multiplier < math.inf
-    ):
-        raise ValueError(
-            f"width_multiplier must be a number > 0 for inception_small, got {width_multiplier!r}"
-        )
+    check_width_multiplier(width_multiplier, "inception_small")
 
     def scaled(filters: int) -> int:
-        return max(1, round(filters * width_multiplier))
+        return scale_filters(filters, width_multiplier)
 
     inputs = layers.Input(shape=shape, name="input_layer")
     x = conv_relu(inputs, scaled(32), 3, name="stem", batch_norm=True)

@@ -28,7 +28,13 @@ from typing import Any
 import keras
 from keras import layers
 
-from .blocks import check_builder_args, load_weights, pooled_classifier
+from .blocks import (
+    check_builder_args,
+    check_width_multiplier,
+    load_weights,
+    pooled_classifier,
+    scale_filters,
+)
 
 __all__ = [
     "sepconv_bn",
@@ -251,10 +257,7 @@ def xception_small(
         classes=classes, classifier_activation=classifier_activation, default_size=32, min_size=5,
     )
     _check_count("middle_blocks", middle_blocks, "xception_small")
-    if not isinstance(width_multiplier, (int, float)) or not width_multiplier > 0:
-        raise ValueError(
-            f"width_multiplier must be a number > 0 for xception_small, got {width_multiplier!r}"
-        )
+    check_width_multiplier(width_multiplier, "xception_small")
     if not isinstance(residual, bool):
         raise ValueError(f"residual must be True or False for xception_small, got {residual!r}")
     if intermediate_activation not in INTERMEDIATE_ACTIVATIONS:
@@ -264,7 +267,7 @@ def xception_small(
         )
 
     knobs = dict(residual=residual, intermediate_activation=intermediate_activation)
-    entry, exit_ = ([max(1, round(w * width_multiplier)) for w in f] for f in (ENTRY_FILTERS, EXIT_FILTERS))
+    entry, exit_ = ([scale_filters(w, width_multiplier) for w in f] for f in (ENTRY_FILTERS, EXIT_FILTERS))
     inputs = keras.Input(shape=shape, name="input")
     x = entry_flow(inputs, entry, stem_strides=1, **knobs)
     x = middle_flow(x, middle_blocks, **knobs)
