@@ -22,13 +22,13 @@ Everywhere ``k`` is an int (square kernel) or a pair ``(kh, kw)``.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import keras
-import numpy as np
 from keras import layers
+
+from .checks import check_bool, check_choice, check_int
 
 __all__ = [
     "conv2d_params", "conv2d_macs", "depthwise_conv2d_params", "depthwise_conv2d_macs",
@@ -45,39 +45,34 @@ _DTYPE_BYTES = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8":
 
 # --------------------------------------------------------------------------- argument checks
 def _positive_int(name: str, value: object) -> int:
-    """Return ``value`` as an int, or raise ValueError naming the argument."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return check_int(name, value, min=1)
 
 
 def _kernel_area(k: int | tuple[int, int]) -> int:
     """Return kh * kw for a kernel size given as an int or a (kh, kw) pair."""
     if isinstance(k, (tuple, list)):
         if len(k) != 2:
-            raise ValueError(f"k must be a positive integer or a pair (kh, kw), got {k!r}")
+            raise ValueError(f"k must be an integer >= 1 or a pair (kh, kw), got {k!r}")
         return _positive_int("k[0]", k[0]) * _positive_int("k[1]", k[1])
-    side = _positive_int("k", k)
-    return side * side
+    return _positive_int("k", k) ** 2
 
 
 def _bias(bias: object) -> int:
-    if not isinstance(bias, (bool, np.bool_)):
-        raise ValueError(f"bias must be True or False, got {bias!r}")
-    return int(bias)
+    return int(check_bool("bias", bias))
 
 
 def _groups(c_in: int, c_out: int, groups: int) -> int:
     groups = _positive_int("groups", groups)
     if c_in % groups or c_out % groups:
         raise ValueError(
-            f"c_in and c_out must both be divisible by groups={groups}, got c_in={c_in}, c_out={c_out}"
+            f"c_in and c_out must both be divisible by groups={groups}, "
+            f"got c_in={c_in}, c_out={c_out}"
         )
     return groups
 
 
 # --------------------------------------------------------------------------- closed forms
-def conv2d_params(k: int | tuple[int, int], c_in: int, c_out: int, bias: bool = True,
+def conv2d_params(k: int | tuple[int, int], c_in: int, c_out: int, *, bias: bool = True,
                   groups: int = 1) -> int:
     """Weights of a Conv2D: k*k*(c_in/groups)*c_out, plus c_out biases."""
     c_in, c_out = _positive_int("c_in", c_in), _positive_int("c_out", c_out)
@@ -85,7 +80,7 @@ def conv2d_params(k: int | tuple[int, int], c_in: int, c_out: int, bias: bool = 
     return _kernel_area(k) * (c_in // groups) * c_out + _bias(bias) * c_out
 
 
-def conv2d_macs(h_out: int, w_out: int, k: int | tuple[int, int], c_in: int, c_out: int,
+def conv2d_macs(h_out: int, w_out: int, k: int | tuple[int, int], c_in: int, c_out: int, *,
                 groups: int = 1) -> int:
     """MACs of a Conv2D: H_out*W_out*k*k*(c_in/groups)*c_out."""
     c_in, c_out = _positive_int("c_in", c_in), _positive_int("c_out", c_out)
@@ -94,21 +89,21 @@ def conv2d_macs(h_out: int, w_out: int, k: int | tuple[int, int], c_in: int, c_o
     return positions * _kernel_area(k) * (c_in // groups) * c_out
 
 
-def depthwise_conv2d_params(k: int | tuple[int, int], c_in: int, depth_multiplier: int = 1,
-                            bias: bool = True) -> int:
+def depthwise_conv2d_params(k: int | tuple[int, int], c_in: int, *,
+                            depth_multiplier: int = 1, bias: bool = True) -> int:
     """Weights of a DepthwiseConv2D: k*k*c_in*depth_multiplier, plus one bias per output channel."""
     c_out = _positive_int("c_in", c_in) * _positive_int("depth_multiplier", depth_multiplier)
     return _kernel_area(k) * c_out + _bias(bias) * c_out
 
 
-def depthwise_conv2d_macs(h_out: int, w_out: int, k: int | tuple[int, int], c_in: int,
+def depthwise_conv2d_macs(h_out: int, w_out: int, k: int | tuple[int, int], c_in: int, *,
                           depth_multiplier: int = 1) -> int:
     """MACs of a DepthwiseConv2D: H_out*W_out*k*k*c_in*depth_multiplier."""
     c_out = _positive_int("c_in", c_in) * _positive_int("depth_multiplier", depth_multiplier)
     return _positive_int("h_out", h_out) * _positive_int("w_out", w_out) * _kernel_area(k) * c_out
 
 
-def pointwise_conv2d_params(c_in: int, c_out: int, bias: bool = True) -> int:
+def pointwise_conv2d_params(c_in: int, c_out: int, *, bias: bool = True) -> int:
     """Weights of a 1x1 Conv2D: c_in*c_out, plus c_out biases."""
     return conv2d_params(1, c_in, c_out, bias=bias)
 
@@ -118,18 +113,20 @@ def pointwise_conv2d_macs(h_out: int, w_out: int, c_in: int, c_out: int) -> int:
     return conv2d_macs(h_out, w_out, 1, c_in, c_out)
 
 
-def separable_conv2d_params(k: int | tuple[int, int], c_in: int, c_out: int, bias: bool = True,
-                            depth_multiplier: int = 1) -> int:
+def separable_conv2d_params(k: int | tuple[int, int], c_in: int, c_out: int, *,
+                            bias: bool = True, depth_multiplier: int = 1) -> int:
     """Weights of a SeparableConv2D: depthwise k*k*c_in*m, pointwise (c_in*m)*c_out, c_out biases."""
     mid = _positive_int("c_in", c_in) * _positive_int("depth_multiplier", depth_multiplier)
     return _kernel_area(k) * mid + pointwise_conv2d_params(mid, c_out, bias=bias)
 
 
 def separable_conv2d_macs(h_out: int, w_out: int, k: int | tuple[int, int], c_in: int,
-                          c_out: int, depth_multiplier: int = 1) -> int:
+                          c_out: int, *, depth_multiplier: int = 1) -> int:
     """MACs of a SeparableConv2D: depthwise then pointwise, both at the H_out x W_out positions."""
     mid = _positive_int("c_in", c_in) * _positive_int("depth_multiplier", depth_multiplier)
-    return depthwise_conv2d_macs(h_out, w_out, k, c_in, depth_multiplier) + pointwise_conv2d_macs(
+    return depthwise_conv2d_macs(
+        h_out, w_out, k, c_in, depth_multiplier=depth_multiplier
+    ) + pointwise_conv2d_macs(
         h_out, w_out, mid, c_out
     )
 
@@ -140,15 +137,35 @@ def separable_reduction(k: int | tuple[int, int], c_out: int) -> float:
 
 
 # --------------------------------------------------------------------------- walking a model
-def _graph(model: keras.Model) -> keras.Model:
-    """Return the functional graph behind ``model`` (a Sequential keeps one inside)."""
-    graph = getattr(model, "_functional", model) if isinstance(model, keras.Sequential) else model
-    if graph is None or not hasattr(graph, "_nodes_by_depth"):
-        raise ValueError(
-            f"model must be a built functional or Sequential Keras model with a known input "
-            f"shape, got {type(model).__name__} {getattr(model, 'name', '')!r}"
-        )
-    return graph
+def _keras_graph(model: keras.Model) -> list[tuple[keras.Operation, list]]:
+    """Each operation of a model's graph with the nodes (calls) it has in this graph.
+
+    The one place that reads Keras internals (``Functional``, ``_functional``,
+    ``_nodes_by_depth``, ``_inbound_nodes``): Keras has no public graph walk
+    that keeps each call of a shared layer. If a later Keras drops one of them
+    this raises RuntimeError naming the Keras version.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    try:
+        from keras.src.models.functional import Functional
+
+        graph = model._functional if isinstance(model, keras.Sequential) else model
+        if not isinstance(graph, Functional):
+            raise ValueError(
+                "model must be a built functional or Sequential Keras model with a "
+                f"known input shape, got {type(model).__name__} {model.name!r}"
+            )
+        in_graph = {id(n) for nodes in graph._nodes_by_depth.values() for n in nodes}
+        return [
+            (op, [n for n in op._inbound_nodes if id(n) in in_graph])
+            for op in graph.operations
+        ]
+    except (AttributeError, ImportError) as err:
+        raise RuntimeError(
+            "cnnarch.cost walks the model graph through Keras internals, and "
+            f"Keras {keras.__version__} no longer has one of them ({err})"
+        ) from err
 
 
 def _shape(tensor: keras.KerasTensor, layer_name: str) -> tuple[int, ...]:
@@ -197,10 +214,7 @@ class CostRow:
 def _walk(model: keras.Model, prefix: str = "", top: bool = True,
           first_call: bool = True) -> Iterator[CostRow]:
     """Yield one CostRow per layer call in topological order; a shared layer's params count once."""
-    graph = _graph(model)
-    in_graph = {id(n) for nodes in graph._nodes_by_depth.values() for n in nodes}
-    for op in graph.operations:
-        nodes = [n for n in op._inbound_nodes if id(n) in in_graph]
+    for op, nodes in _keras_graph(model):
         for i, node in enumerate(nodes):
             name = prefix + op.name + (f":{i}" if len(nodes) > 1 else "")
             if isinstance(op, layers.InputLayer):
@@ -293,6 +307,5 @@ def activation_count(model: keras.Model) -> int:
 
 def activation_bytes(model: keras.Model, dtype: str = "float32") -> int:
     """Bytes to keep every layer output of one image at once: activation_count x bytes per element."""
-    if dtype not in _DTYPE_BYTES:
-        raise ValueError(f"dtype must be one of {sorted(_DTYPE_BYTES)}, got {dtype!r}")
+    check_choice("dtype", dtype, sorted(_DTYPE_BYTES))
     return activation_count(model) * _DTYPE_BYTES[dtype]

@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import functools
 import os
-import socket
-import threading
 from dataclasses import dataclass
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers
+
+from . import network
+from .checks import check_bool, check_choice, check_int, check_number
 
 __all__ = ["DATASETS", "DatasetInfo", "augmentation", "load_arrays", "load_datasets"]
 
@@ -64,10 +65,7 @@ class DatasetInfo:
 def _resolve_name(name: str | None) -> str:
     """The dataset to load: ``name``, else $CNNARCH_DATASET, else 'digits'."""
     chosen = name if name is not None else os.environ.get(ENV_VAR, "digits")
-    if chosen not in DATASETS:
-        source = "name" if name is not None else ENV_VAR
-        raise ValueError(f"{source} must be one of {DATASETS}, got {chosen!r}")
-    return chosen
+    return check_choice("name" if name is not None else ENV_VAR, chosen, DATASETS)
 
 
 def _stratified_split(y: np.ndarray, n_holdout: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -104,42 +102,18 @@ def _digits() -> tuple[Split, Split, Split]:
     return splits
 
 
-def _keras_datasets_dir() -> str:
-    """Where keras caches downloads: $KERAS_HOME/datasets, else ~/.keras/datasets."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return os.path.join(home, "datasets")
-
-
 def _cifar10_cached() -> bool:
     """Whether keras would find the CIFAR-10 archive without downloading it."""
-    folder = _keras_datasets_dir()
+    folder = network.keras_cache_dir("datasets")
     return any(os.path.exists(os.path.join(folder, f)) for f in CIFAR10_ARCHIVES)
-
-
-def _reachable(host: tuple[str, int], timeout: float = 3.0) -> bool:
-    """Whether a TCP connection to ``host`` opens within ``timeout`` seconds (DNS included)."""
-    result: list[bool] = []
-
-    def probe() -> None:
-        try:
-            with socket.create_connection(host, timeout=timeout):
-                result.append(True)
-        except OSError:
-            result.append(False)
-
-    # A thread bounds the whole probe: create_connection's timeout does not cover DNS look-up.
-    thread = threading.Thread(target=probe, daemon=True)
-    thread.start()
-    thread.join(timeout + 0.5)
-    return bool(result and result[0])
 
 
 @functools.lru_cache(maxsize=None)
 def _cifar10() -> tuple[Split, Split, Split]:
     """keras' CIFAR-10 as floats in [0, 1], 5,000 training images held out for validation."""
-    if not _cifar10_cached() and not _reachable(CIFAR10_HOST):
+    if not _cifar10_cached() and not network.reachable(CIFAR10_HOST):
         raise RuntimeError(
-            f"CIFAR-10 is not cached in {_keras_datasets_dir()} and {CIFAR10_HOST[0]} is not "
+            f"CIFAR-10 is not cached in {network.keras_cache_dir('datasets')} and {CIFAR10_HOST[0]} is not "
             "reachable, so keras.datasets.cifar10.load_data() cannot download it. Run where the "
             "internet is reachable (e.g. Colab) once to cache it, or use name='digits' "
             f"(unset {ENV_VAR})."
@@ -175,6 +149,9 @@ def load_arrays(name: str | None = None) -> tuple[Split, Split, Split, DatasetIn
 
 def augmentation(*, flip: bool = True, translate: float = 0.1, seed: int = 0) -> keras.Sequential:
     """Random horizontal flip and translation as Keras preprocessing layers, seeded."""
+    check_bool("flip", flip)
+    check_number("translate", translate, low=0, high=1)
+    check_int("seed", seed, min=0)
     steps: list[layers.Layer] = []
     if flip:
         steps.append(layers.RandomFlip("horizontal", seed=seed, name="aug_flip"))
@@ -188,6 +165,7 @@ def augmentation(*, flip: bool = True, translate: float = 0.1, seed: int = 0) ->
 
 def load_datasets(
     name: str | None = None,
+    *,
     batch_size: int = 64,
     augment: bool = False,
     seed: int = 0,
@@ -198,8 +176,9 @@ def load_datasets(
     every epoch) and, with ``augment=True``, augmented: random translation, plus a horizontal flip
     for CIFAR-10 only, since a mirrored digit is often another digit or none.
     """
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    check_int("batch_size", batch_size)
+    check_bool("augment", augment)
+    check_int("seed", seed, min=0)
     train, val, test, info = load_arrays(name)
 
     def pipeline(split: Split, training: bool) -> tf.data.Dataset:

@@ -185,13 +185,13 @@ def check_stacked_3x3_weights(learner_fn: Callable[..., int]) -> bool:
 
 
 # Chapter 4 — the ResNet bottleneck block.
-def _bottleneck_params_reference(c_in: int, filters: int, stride: int) -> int:
+def _bottleneck_params_reference(c_in: int, filters: int, strides: int) -> int:
     from .resnet import bottleneck_block
 
-    return _params_of(lambda x: bottleneck_block(x, filters, stride=stride, name="block"), (8, 8, c_in))
+    return _params_of(lambda x: bottleneck_block(x, filters, strides=strides, name="block"), (8, 8, c_in))
 
 
-def _bottleneck_residual_path(c_in: int, filters: int, stride: int) -> int:
+def _bottleneck_residual_path(c_in: int, filters: int, strides: int) -> int:
     """Weights, biases and batch-norm values of the three convolutions, without the shortcut."""
     convs = (c_in + 1) * filters + (9 * filters + 1) * filters + (filters + 1) * 4 * filters
     return convs + 4 * (filters + filters + 4 * filters)
@@ -203,24 +203,24 @@ def _projection(c_in: int, filters: int) -> int:
 
 
 BOTTLENECK_PARAMS = Exercise(
-    title="bottleneck_params(c_in, filters, stride), conv weights + biases + 4 per BN channel",
+    title="bottleneck_params(c_in, filters, strides), conv weights + biases + 4 per BN channel",
     cases=[
-        {"c_in": 256, "filters": 64, "stride": 1},
-        {"c_in": 64, "filters": 64, "stride": 1},
-        {"c_in": 256, "filters": 128, "stride": 2},
-        {"c_in": 1024, "filters": 512, "stride": 2},
+        {"c_in": 256, "filters": 64, "strides": 1},
+        {"c_in": 64, "filters": 64, "strides": 1},
+        {"c_in": 256, "filters": 128, "strides": 2},
+        {"c_in": 1024, "filters": 512, "strides": 2},
     ],
     reference=_bottleneck_params_reference,
     mistakes=[
-        (lambda c_in, filters, stride: _bottleneck_residual_path(c_in, filters, stride)
+        (lambda c_in, filters, strides: _bottleneck_residual_path(c_in, filters, strides)
          + _projection(c_in, filters),
          "when the input already has 4·filters channels and the stride is 1, the shortcut is the "
          "identity: no projection, no parameters."),
         (_bottleneck_residual_path,
          "when the channels or the resolution change, the shortcut is a 1×1 projection "
          "(conv with bias, then batch norm)."),
-        (lambda c_in, filters, stride: c_in * filters + 9 * filters * filters + 4 * filters * filters
-         + (c_in * 4 * filters if c_in != 4 * filters or stride != 1 else 0),
+        (lambda c_in, filters, strides: c_in * filters + 9 * filters * filters + 4 * filters * filters
+         + (c_in * 4 * filters if c_in != 4 * filters or strides != 1 else 0),
          "you counted only the convolution kernels: add one bias per conv output channel and four "
          "batch-norm values (γ, β, mean, variance) per channel."),
     ],
@@ -269,7 +269,7 @@ def check_dense_block_channels(learner_fn: Callable[..., int]) -> bool:
 # Chapter 6 — the GoogLeNet Inception module with 1×1 reductions.
 def _inception_module_params_reference(c_in: int, f1x1: int, f3x3_reduce: int, f3x3: int,
                                        f5x5_reduce: int, f5x5: int, pool_proj: int) -> int:
-    from .googlenet import inception_module
+    from .inception_v1 import inception_module
 
     return _params_of(
         lambda x: inception_module(x, f1x1, f3x3_reduce, f3x3, f5x5_reduce, f5x5, pool_proj, name="m"),

@@ -32,6 +32,8 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from .checks import check_int, check_number
+
 __all__ = ["TrainResult", "deterministic", "train"]
 
 
@@ -102,11 +104,14 @@ def train(
     ``seed`` and freshly made datasets: a seeded shuffle moves on each time it is iterated.
     """
     if not callable(builder):
-        raise ValueError(f"builder must be a callable returning a keras.Model, got {builder!r}")
-    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
-        raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
+        raise TypeError(f"builder must be a callable returning a keras.Model, got {builder!r}")
+    check_int("epochs", epochs)
+    check_number("learning_rate", learning_rate, low=0, low_open=True)
+    check_int("seed", seed, min=0)
+    if strategy is not None and not isinstance(strategy, tf.distribute.Strategy):
+        raise TypeError(f"strategy must be a tf.distribute.Strategy or None, got {strategy!r}")
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        _make_optimizer(optimizer, learning_rate)  # raises ValueError for an unknown name
     strategy = strategy or tf.distribute.get_strategy()
 
     keras.utils.set_random_seed(seed)

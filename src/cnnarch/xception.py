@@ -1,6 +1,6 @@
 """Xception (Chollet, CVPR 2017) and two small variants for CIFAR-sized images, from named blocks.
 
-``xception()`` matches ``keras.applications.Xception`` layer for layer and weight for weight
+``Xception()`` matches ``keras.applications.Xception`` layer for layer and weight for weight
 (same order, so ``ours.set_weights(ref.get_weights())`` works). Its names follow keras.applications
 exactly (``block1_conv1``, ``block2_sepconv1_bn``, ``block3_sepconv1_act``, ``block2_pool``,
 ``block14_sepconv2_act``, ``avg_pool``, ``predictions``). The layers keras leaves auto-named get:
@@ -15,9 +15,7 @@ The exit flow is numbered after the middle flow, so with ``middle_blocks=m`` it 
 and ``6 + m`` (13 and 14 for the paper's m = 8). With an ``intermediate_activation`` a separable
 convolution ``name`` becomes ``name_depthwise`` -> ``name_inner_act`` -> ``name_pointwise``
 (same weights, same order, plus the activation between the two steps; paper Fig. 10).
-
-``from cnnarch import *`` makes ``cnnarch.xception`` the builder, not this module; reach the
-module with ``from cnnarch.xception import sepconv_bn`` or ``sys.modules["cnnarch.xception"]``.
+Its unit, ``sepconv_bn``, lives in ``cnnarch.blocks``.
 """
 
 from __future__ import annotations
@@ -28,54 +26,34 @@ from typing import Any
 import keras
 from keras import layers
 
-from .blocks import (
+from .blocks import pooled_classifier, scale_filters, sepconv_bn
+from .checks import (
+    check_bool,
     check_builder_args,
-    check_width_multiplier,
-    load_weights,
-    pooled_classifier,
-    scale_filters,
+    check_choice,
+    check_int,
+    check_ints,
+    check_number,
+    check_small_args,
 )
+from .weights import load_weights
 
 __all__ = [
-    "sepconv_bn",
     "residual_downsampling_block",
     "middle_block",
     "entry_flow",
     "middle_flow",
     "exit_flow",
-    "xception",
-    "xception_small",
+    "Xception",
+    "SmallXception",
     "preact_sepconv_block",
-    "mini_xception",
+    "MiniXception",
 ]
 
 # Paper Fig. 5: stem convs, then the entry-flow blocks; the exit flow's two convs per block.
 ENTRY_FILTERS = (32, 64, 128, 256, 728)
 EXIT_FILTERS = (728, 1024, 1536, 2048)
 INTERMEDIATE_ACTIVATIONS = (None, "relu", "elu")
-
-
-def sepconv_bn(
-    x: keras.KerasTensor,
-    filters: int,
-    *,
-    name: str,
-    relu: str | None = "before",
-    intermediate_activation: str | None = None,
-) -> keras.KerasTensor:
-    """ReLU -> 3x3 separable conv -> BN, the unit of Fig. 5 (``relu="after"``: conv -> BN -> ReLU)."""
-    if relu == "before":
-        x = layers.Activation("relu", name=f"{name}_act")(x)
-    if intermediate_activation is None:
-        x = layers.SeparableConv2D(filters, 3, padding="same", use_bias=False, name=name)(x)
-    else:
-        x = layers.DepthwiseConv2D(3, padding="same", use_bias=False, name=f"{name}_depthwise")(x)
-        x = layers.Activation(intermediate_activation, name=f"{name}_inner_act")(x)
-        x = layers.Conv2D(filters, 1, use_bias=False, name=f"{name}_pointwise")(x)
-    x = layers.BatchNormalization(name=f"{name}_bn")(x)
-    if relu == "after":
-        x = layers.Activation("relu", name=f"{name}_act")(x)
-    return x
 
 
 def residual_downsampling_block(
@@ -185,13 +163,8 @@ def exit_flow(
     return x
 
 
-def _check_count(argument: str, value: Any, model_name: str) -> None:
-    """Reject anything but a non-negative int, naming the argument."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{argument} must be an integer >= 0 for {model_name}, got {value!r}")
-
-
-def xception(
+def Xception(
+    *,
     include_top: bool = True,
     weights: str | os.PathLike | None = None,
     input_shape: tuple[int | None, int | None, int] | None = None,
@@ -202,17 +175,33 @@ def xception(
 ) -> keras.Model:
     """Xception (Chollet 2017, Fig. 5): entry flow, ``middle_blocks`` middle blocks, exit flow.
 
-    Arguments as ``keras.applications.Xception``: default input 299x299x3, at least 71x71.
-    With ``middle_blocks=8`` (the paper) it equals the keras model: 22,910,480 parameters,
-    22,855,952 trainable, 54,528 non-trainable (batch-norm moving statistics) with the top.
-    ``weights="imagenet"`` copies the keras.applications weights and needs ``middle_blocks=8``.
+    Args:
+        include_top: whether to end with ``avg_pool`` and ``predictions``.
+        weights: None (random), 'imagenet' (needs ``middle_blocks=8``; copied
+            from keras.applications, from Keras' cache when it holds the file)
+            or the path of a weights file.
+        input_shape: (height, width, channels), each side at least 71;
+            default 299x299x3 with the top and (None, None, 3) without it.
+        pooling: without the top, None, 'avg' or 'max' global pooling.
+        classes: number of classes of the top.
+        classifier_activation: activation of ``predictions``: None (logits),
+            a Keras activation name or a callable.
+        middle_blocks: middle-flow blocks, 8 in the paper.
+
+    Returns:
+        An uncompiled ``keras.Model``. With ``middle_blocks=8`` it equals
+        keras.applications.Xception: 22,910,480 parameters, 22,855,952
+        trainable, 54,528 non-trainable (batch-norm statistics) with the top.
+
+    Every argument is checked before any layer is built: a bad one raises
+    ValueError (TypeError for a wrong type) naming it.
     """
     shape = check_builder_args(
         "xception", include_top=include_top, weights=weights, input_shape=input_shape,
         pooling=pooling, classes=classes, classifier_activation=classifier_activation,
         default_size=299, min_size=71,
     )
-    _check_count("middle_blocks", middle_blocks, "xception")
+    check_int("middle_blocks", middle_blocks, min=0, owner="xception")
     if weights == "imagenet" and middle_blocks != 8:
         raise ValueError(f"middle_blocks must be 8 when weights='imagenet' for xception, got {middle_blocks}")
 
@@ -233,11 +222,11 @@ def xception(
     )
 
 
-def xception_small(
+def SmallXception(
+    *,
     input_shape: tuple[int, int, int] = (32, 32, 3),
     classes: int = 10,
     classifier_activation: Any = "softmax",
-    *,
     width_multiplier: float = 0.125,
     middle_blocks: int = 2,
     residual: bool = True,
@@ -252,19 +241,18 @@ def xception_small(
     (176,621 parameters); ``intermediate_activation`` ("relu" or "elu") puts an activation between
     the depthwise and pointwise step of every separable conv, with the same parameters.
     """
-    shape = check_builder_args(
-        "xception_small", include_top=True, weights=None, input_shape=input_shape, pooling=None,
-        classes=classes, classifier_activation=classifier_activation, default_size=32, min_size=5,
+    owner = "SmallXception"
+    check_number("width_multiplier", width_multiplier, low=0, low_open=True, owner=owner)
+    check_int("middle_blocks", middle_blocks, min=0, owner=owner)
+    check_bool("residual", residual, owner=owner)
+    check_choice("intermediate_activation", intermediate_activation, INTERMEDIATE_ACTIVATIONS, owner=owner)
+    shape = check_small_args(
+        owner,
+        input_shape=input_shape,
+        classes=classes,
+        classifier_activation=classifier_activation,
+        min_size=5,
     )
-    _check_count("middle_blocks", middle_blocks, "xception_small")
-    check_width_multiplier(width_multiplier, "xception_small")
-    if not isinstance(residual, bool):
-        raise ValueError(f"residual must be True or False for xception_small, got {residual!r}")
-    if intermediate_activation not in INTERMEDIATE_ACTIVATIONS:
-        raise ValueError(
-            "intermediate_activation must be None, 'relu' or 'elu' for xception_small, "
-            f"got {intermediate_activation!r}"
-        )
 
     knobs = dict(residual=residual, intermediate_activation=intermediate_activation)
     entry, exit_ = ([scale_filters(w, width_multiplier) for w in f] for f in (ENTRY_FILTERS, EXIT_FILTERS))
@@ -292,11 +280,11 @@ def preact_sepconv_block(x: keras.KerasTensor, filters: int, *, name: str) -> ke
     return layers.Add(name=f"{name}_add")([x, shortcut])
 
 
-def mini_xception(
+def MiniXception(
+    *,
     input_shape: tuple[int, int, int] = (32, 32, 3),
     classes: int = 10,
     classifier_activation: Any = "softmax",
-    *,
     filters: tuple[int, ...] = (32, 64, 128, 256),
     dropout: float = 0.5,
 ) -> keras.Model:
@@ -306,16 +294,16 @@ def mini_xception(
     average pooling, dropout and a softmax dense layer; uncompiled, no rescaling layer (feed inputs
     already scaled). Defaults: 189,642 parameters (188,170 trainable).
     """
-    shape = check_builder_args(
-        "mini_xception", include_top=True, weights=None, input_shape=input_shape, pooling=None,
-        classes=classes, classifier_activation=classifier_activation, default_size=32, min_size=5,
+    owner = "MiniXception"
+    filters = check_ints("filters", filters, owner=owner)
+    check_number("dropout", dropout, low=0, high=1, high_open=True, owner=owner)
+    shape = check_small_args(
+        owner,
+        input_shape=input_shape,
+        classes=classes,
+        classifier_activation=classifier_activation,
+        min_size=5,
     )
-    if not filters or not all(isinstance(f, int) and f >= 1 for f in filters):
-        raise ValueError(
-            f"filters must be a non-empty sequence of integers >= 1 for mini_xception, got {filters!r}"
-        )
-    if not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be in [0, 1) for mini_xception, got {dropout!r}")
 
     inputs = keras.Input(shape=shape, name="input")
     x = layers.Conv2D(filters[0], 5, use_bias=False, name="stem_conv")(inputs)

@@ -1,6 +1,6 @@
 """GoogLeNet, or Inception v1 (Szegedy et al. 2015, "Going deeper with convolutions"), and a small cousin.
 
-``googlenet`` follows the paper's Table 1: a 7x7/2 convolution, a max pool, a 1x1 reduction and a
+``GoogLeNet`` follows the paper's Table 1: a 7x7/2 convolution, a max pool, a 1x1 reduction and a
 3x3 convolution, a max pool, the nine Inception modules of ``GOOGLENET_MODULES`` (3a-3b, pool,
 4a-4e, pool, 5a-5b), global average pooling, 40% dropout and a linear softmax classifier, with the
 two optional auxiliary classifiers of section 5 on 4a and 4d. Convolutions carry a bias and a
@@ -26,7 +26,13 @@ from typing import Any
 import keras
 from keras import layers
 
-from .blocks import check_builder_args, check_width_multiplier, pooled_classifier, scale_filters
+from .blocks import conv_relu, pooled_classifier, scale_filters
+from .checks import (
+    check_bool,
+    check_builder_args,
+    check_number,
+    check_small_args,
+)
 
 __all__ = [
     "GOOGLENET_MODULES",
@@ -35,9 +41,9 @@ __all__ = [
     "inception_naive_module",
     "inception_module",
     "auxiliary_classifier",
-    "googlenet",
+    "GoogLeNet",
     "INCEPTION_SMALL_STAGES",
-    "inception_small",
+    "SmallInception",
 ]
 
 # Table 1: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj of each Inception module.
@@ -62,24 +68,6 @@ INCEPTION_SMALL_STAGES: tuple[dict[str, tuple[int, int, int, int, int, int]], ..
     {"3a": (32, 32, 48, 8, 16, 16), "3b": (32, 48, 64, 8, 16, 16)},
     {"4a": (48, 48, 64, 12, 24, 24)},
 )
-
-
-def conv_relu(
-    x: keras.KerasTensor,
-    filters: int,
-    kernel: int,
-    strides: int = 1,
-    *,
-    name: str,
-    batch_norm: bool = False,
-) -> keras.KerasTensor:
-    """Convolution + ReLU, a unit of Table 1; with batch_norm a bias-free convolution + BN + ReLU."""
-    x = layers.Conv2D(
-        filters, kernel, strides=strides, padding="same", use_bias=not batch_norm, name=f"{name}_conv"
-    )(x)
-    if batch_norm:
-        x = layers.BatchNormalization(name=f"{name}_bn")(x)
-    return layers.Activation("relu", name=f"{name}_relu")(x)
 
 
 def inception_naive_module(
@@ -138,8 +126,7 @@ def _check_googlenet_args(
             "weights must be None or the path of a weights file for googlenet "
             "(keras.applications has no pretrained GoogLeNet), got 'imagenet'"
         )
-    if not isinstance(aux_logits, bool):
-        raise ValueError(f"aux_logits must be True or False for googlenet, got {aux_logits!r}")
+    check_bool("aux_logits", aux_logits, owner="googlenet")
     if aux_logits and not include_top:
         raise ValueError("aux_logits=True needs include_top=True for googlenet, got include_top=False")
     if aux_logits and input_shape is not None and len(tuple(input_shape)) == 3:
@@ -151,7 +138,8 @@ def _check_googlenet_args(
             )
 
 
-def googlenet(
+def GoogLeNet(
+    *,
     include_top: bool = True,
     weights: str | os.PathLike | None = None,
     input_shape: tuple[int | None, int | None, int] | None = None,
@@ -162,15 +150,30 @@ def googlenet(
 ) -> keras.Model:
     """GoogLeNet (Szegedy et al. 2015, Table 1 and figure 3), optionally with its auxiliary classifiers.
 
-    Arguments follow ``keras.applications``: the default input is 224x224x3 with the top and
-    (None, None, 3) without it; each side must be at least ``GOOGLENET_MIN_SIZE`` (32), and at
-    least ``GOOGLENET_AUX_MIN_SIZE`` (65) and known with ``aux_logits=True``, which needs the top
-    and returns three outputs ``[predictions, aux1_predictions, aux2_predictions]`` (section 5:
-    the side losses are added with weight 0.3 in training and dropped at inference). ``weights``
-    is None or a weights file; 'imagenet' raises ValueError. Every argument is checked before
-    any layer is built.
+    Args:
+        include_top: whether to end with ``avg_pool``, ``dropout`` (40 %) and
+            ``predictions``.
+        weights: None (random) or the path of a weights file; keras.applications
+            has no GoogLeNet, so 'imagenet' raises ValueError.
+        input_shape: (height, width, channels), each side at least
+            ``GOOGLENET_MIN_SIZE`` (32), and known and at least
+            ``GOOGLENET_AUX_MIN_SIZE`` (65) with ``aux_logits=True``; default
+            224x224x3 with the top and (None, None, 3) without it.
+        pooling: without the top, None, 'avg' or 'max' global pooling.
+        classes: number of classes of the top.
+        classifier_activation: activation of ``predictions``: None (logits),
+            a Keras activation name or a callable.
+        aux_logits: add the auxiliary classifiers on 4a and 4d (needs the top).
+
+    Returns:
+        An uncompiled ``keras.Model``; with ``aux_logits=True`` it has three
+        outputs ``[predictions, aux1_predictions, aux2_predictions]`` (section
+        5: the side losses are added with weight 0.3 in training and dropped
+        at inference).
+
+    Every argument is checked before any layer is built: a bad one raises
+    ValueError (TypeError for a wrong type) naming it.
     """
-    _check_googlenet_args(weights, include_top, aux_logits, input_shape)
     shape = check_builder_args(
         "googlenet",
         include_top=include_top,
@@ -182,7 +185,8 @@ def googlenet(
         default_size=224,
         min_size=GOOGLENET_MIN_SIZE,
     )
-    inputs = layers.Input(shape=shape, name="input_layer")
+    _check_googlenet_args(weights, include_top, aux_logits, input_shape)
+    inputs = keras.Input(shape=shape, name="input_layer")
     x = conv_relu(inputs, 64, 7, strides=2, name="conv1")
     x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
     x = conv_relu(x, 64, 1, name="conv2_reduce")
@@ -213,7 +217,8 @@ def googlenet(
     return model
 
 
-def inception_small(
+def SmallInception(
+    *,
     input_shape: tuple[int, int, int] = (32, 32, 3),
     classes: int = 10,
     classifier_activation: Any = "softmax",
@@ -221,32 +226,31 @@ def inception_small(
 ) -> keras.Model:
     """A small Inception network for 32x32 images (figure 2b modules with batch norm), uncompiled.
 
-    Stem: a 3x3 convolution with 32 filters. Then ``INCEPTION_SMALL_STAGES``: module 2a (64
-    channels) at 32x32, a 2x2 max pool, 3a and 3b (112, 128 channels) at 16x16, a max pool, 4a
-    (160 channels) at 8x8; then global average pooling and a dense softmax classifier. Every
-    convolution is bias-free and followed by batch normalization (Ioffe & Szegedy 2015), which lets
-    it train quickly from scratch. With the defaults it has 131,466 parameters (130,106 trainable,
-    1,360 non-trainable batch-norm statistics). ``width_multiplier`` scales the stem and every
-    filter count of the modules (rounded, at least 1): 0.5 gives 34,170 parameters, in the range of
-    the other families' small variants. Each side must be at least 16.
+    Stem: a 3x3 convolution with 32 filters. Then ``INCEPTION_SMALL_STAGES``:
+    module 2a (64 channels) at 32x32, a 2x2 max pool, 3a and 3b (112, 128
+    channels) at 16x16, a max pool, 4a (160 channels) at 8x8; then global
+    average pooling and a dense softmax classifier. Every convolution is
+    bias-free and followed by batch normalization (Ioffe & Szegedy 2015),
+    which lets it train quickly from scratch. With the defaults it has 131,466
+    parameters (130,106 trainable, 1,360 non-trainable batch-norm statistics).
+    ``width_multiplier`` scales the stem and every filter count of the modules
+    (rounded, at least 1): 0.5 gives 34,170 parameters, in the range of the
+    other families' small variants. Each side must be at least 16.
     """
-    shape = check_builder_args(
-        "inception_small",
-        include_top=True,
-        weights=None,
+    owner = "SmallInception"
+    check_number("width_multiplier", width_multiplier, low=0, low_open=True, owner=owner)
+    shape = check_small_args(
+        owner,
         input_shape=input_shape,
-        pooling=None,
         classes=classes,
         classifier_activation=classifier_activation,
-        default_size=32,
         min_size=16,
     )
-    check_width_multiplier(width_multiplier, "inception_small")
 
     def scaled(filters: int) -> int:
         return scale_filters(filters, width_multiplier)
 
-    inputs = layers.Input(shape=shape, name="input_layer")
+    inputs = keras.Input(shape=shape, name="input_layer")
     x = conv_relu(inputs, scaled(32), 3, name="stem", batch_norm=True)
     for index, stage in enumerate(INCEPTION_SMALL_STAGES):
         if index > 0:

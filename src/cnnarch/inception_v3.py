@@ -1,6 +1,6 @@
 """Inception v3 (Szegedy et al. 2016, "Rethinking the Inception Architecture"), built from its modules.
 
-``inception_v3`` matches ``keras.applications.InceptionV3`` weight for weight: the same layers are
+``InceptionV3`` matches ``keras.applications.InceptionV3`` weight for weight: the same layers are
 created in the same order, so ``ours.set_weights(ref.get_weights())`` works and the outputs agree.
 The network is a stem, then the eleven modules of ``INCEPTION_V3_MODULES``: three ``inception_a``
 (figure 5) at 35x35, ``reduction_a``, four ``inception_b`` (figure 6, n = 7) at 17x17,
@@ -36,7 +36,9 @@ from typing import Any
 import keras
 from keras import layers
 
-from .blocks import check_builder_args, load_weights, pooled_classifier
+from .blocks import conv_bn, pooled_classifier
+from .checks import check_builder_args
+from .weights import load_weights
 
 __all__ = [
     "INCEPTION_V3_MODULES",
@@ -45,7 +47,7 @@ __all__ = [
     "inception_b",
     "reduction_b",
     "inception_c",
-    "inception_v3",
+    "InceptionV3",
 ]
 
 # The module sequence of Table 1 as Keras builds it, as data: (module kind, width) for mixed0 ...
@@ -63,23 +65,6 @@ INCEPTION_V3_MODULES: tuple[tuple[str, int | None], ...] = (
     ("inception_c", None),
     ("inception_c", None),
 )
-
-
-def conv_bn(
-    x: keras.KerasTensor,
-    filters: int,
-    kernel: int | tuple[int, int],
-    strides: int = 1,
-    padding: str = "same",
-    *,
-    name: str,
-) -> keras.KerasTensor:
-    """Convolution without bias, batch norm without scale, ReLU: the unit of every Inception v3 layer."""
-    x = layers.Conv2D(
-        filters, kernel, strides=strides, padding=padding, use_bias=False, name=f"{name}_conv"
-    )(x)
-    x = layers.BatchNormalization(axis=3, scale=False, name=f"{name}_bn")(x)
-    return layers.Activation("relu", name=f"{name}_relu")(x)
 
 
 def _avg_pool_proj(x: keras.KerasTensor, filters: int, *, name: str) -> keras.KerasTensor:
@@ -169,7 +154,8 @@ _MODULES = {
 }
 
 
-def inception_v3(
+def InceptionV3(
+    *,
     include_top: bool = True,
     weights: str | os.PathLike | None = None,
     input_shape: tuple[int | None, int | None, int] | None = None,
@@ -179,10 +165,22 @@ def inception_v3(
 ) -> keras.Model:
     """Inception v3 (Szegedy et al. 2016, figures 5-7 and Table 1), exact against keras.applications.
 
-    Arguments follow ``keras.applications.InceptionV3``: the default input is 299x299x3 with the
-    top and (None, None, 3) without it; each side must be at least 75. ``weights`` is None, a file
-    path, or 'imagenet' (copied from the Keras model, which needs the internet once). Every
-    argument is checked before any layer is built; a bad one raises ValueError naming it.
+    Args:
+        include_top: whether to end with ``avg_pool`` and ``predictions``.
+        weights: None (random), 'imagenet' (copied from keras.applications,
+            from Keras' cache when it holds the file) or a weights file.
+        input_shape: (height, width, channels), each side at least 75;
+            default 299x299x3 with the top and (None, None, 3) without it.
+        pooling: without the top, None, 'avg' or 'max' global pooling.
+        classes: number of classes of the top.
+        classifier_activation: activation of ``predictions``: None (logits),
+            a Keras activation name or a callable.
+
+    Returns:
+        An uncompiled ``keras.Model`` named ``inception_v3``.
+
+    Every argument is checked before any layer is built: a bad one raises
+    ValueError (TypeError for a wrong type) naming it.
     """
     shape = check_builder_args(
         "inception_v3",
@@ -195,7 +193,7 @@ def inception_v3(
         default_size=299,
         min_size=75,
     )
-    inputs = layers.Input(shape=shape, name="input_layer")
+    inputs = keras.Input(shape=shape, name="input_layer")
     x = conv_bn(inputs, 32, 3, strides=2, padding="valid", name="stem_conv1")
     x = conv_bn(x, 32, 3, padding="valid", name="stem_conv2")
     x = conv_bn(x, 64, 3, name="stem_conv3")
