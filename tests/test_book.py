@@ -19,6 +19,8 @@ import pytest
 
 from book_build import ROOT, BookBuild, build_book, colab_url, toc_docnames
 
+pytestmark = pytest.mark.book  # builds the book: run by `make test`, not `make test-unit`
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 COURSE_TERMS = (

@@ -19,6 +19,8 @@ import pytest
 
 from book_build import ROOT, BookBuild, book_config, build_book, colab_url, notebook_title, toc_docnames
 
+pytestmark = pytest.mark.book  # builds the book: run by `make test`, not `make test-unit`
+
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver")
 SCREENSHOTS = ROOT / "screenshots"

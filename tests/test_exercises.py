@@ -17,11 +17,11 @@ def stacked_3x3_weights(layers_in_stack, channels):
     return layers_in_stack * 9 * channels * channels
 
 
-def bottleneck_params(c_in, filters, stride):
+def bottleneck_params(c_in, filters, strides):
     convs = (c_in + 1) * filters + (9 * filters + 1) * filters + (filters + 1) * 4 * filters
     batch_norms = 4 * (filters + filters + 4 * filters)
     projection = 0
-    if c_in != 4 * filters or stride != 1:
+    if c_in != 4 * filters or strides != 1:
         projection = (c_in + 1) * 4 * filters + 4 * 4 * filters
     return convs + batch_norms + projection
 
@@ -52,8 +52,8 @@ CASES = [
     (exercises.check_stacked_3x3_weights, stacked_3x3_weights,
      lambda layers_in_stack, channels: (2 * layers_in_stack + 1) ** 2 * channels**2, "receptive field"),
     (exercises.check_bottleneck_params, bottleneck_params,
-     lambda c_in, filters, stride: bottleneck_params(c_in, filters, stride)
-         - ((c_in + 1) * 4 * filters + 4 * 4 * filters if c_in != 4 * filters or stride != 1 else 0),
+     lambda c_in, filters, strides: bottleneck_params(c_in, filters, strides)
+         - ((c_in + 1) * 4 * filters + 4 * 4 * filters if c_in != 4 * filters or strides != 1 else 0),
      "projection"),
     (exercises.check_dense_block_channels, dense_block_channels,
      lambda c_in, layers_in_block, growth_rate: layers_in_block * growth_rate, "start from c_in"),
