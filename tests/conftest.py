@@ -6,9 +6,10 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-import cnnarch  # noqa: E402,F401  (imports TensorFlow quietly first)
 import keras  # noqa: E402
 import pytest  # noqa: E402
+
+import cnnarch  # noqa: E402,F401  (imports TensorFlow quietly first)
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +41,9 @@ def no_layers(monkeypatch):
     """
 
     def refuse(*args, **kwargs):
-        raise AssertionError("a layer was built before the arguments were checked")
+        raise AssertionError(
+            "a layer was built before the arguments were checked"
+        )
 
     monkeypatch.setattr(keras.layers.Layer, "__init__", refuse)
     monkeypatch.setattr(keras, "Input", refuse)

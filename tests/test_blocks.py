@@ -37,8 +37,14 @@ def test_pooled_classifier_shapes_and_names(include_top, pooling, shape):
 
 @pytest.mark.parametrize(
     ("filters", "multiplier", "expected"),
-    [(728, 0.125, 91), (64, 0.5, 32), (8, 0.5, 4), (32, 0.01, 1), (3, 0.5, 2),
-     (10, 1.5, 15)],
+    [
+        (728, 0.125, 91),
+        (64, 0.5, 32),
+        (8, 0.5, 4),
+        (32, 0.01, 1),
+        (3, 0.5, 2),
+        (10, 1.5, 15),
+    ],
 )
 def test_scale_filters_rounds_and_keeps_at_least_one(
     filters, multiplier, expected
@@ -71,11 +77,17 @@ def test_sepconv_bn_decomposed_equals_fused():
     fused = keras.Model(inputs, blocks.sepconv_bn(inputs, 7, name="a"))
     split = keras.Model(
         inputs,
-        blocks.sepconv_bn(inputs, 7, name="b", intermediate_activation="linear"),
+        blocks.sepconv_bn(
+            inputs, 7, name="b", intermediate_activation="linear"
+        ),
     )
-    weights = [rng.normal(size=w.shape).astype("float32") for w in fused.get_weights()]
+    weights = [
+        rng.normal(size=w.shape).astype("float32") for w in fused.get_weights()
+    ]
     weights[-1] = np.abs(weights[-1]) + 0.5  # moving variance > 0
     fused.set_weights(weights)
     split.set_weights(weights)
     x = rng.normal(size=(2, 8, 8, 5)).astype("float32")
-    assert np.allclose(fused(x, training=False), split(x, training=False), atol=1e-5)
+    assert np.allclose(
+        fused(x, training=False), split(x, training=False), atol=1e-5
+    )

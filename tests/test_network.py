@@ -25,7 +25,9 @@ def test_a_hanging_dns_lookup_does_not_hang_the_probe(monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", stuck_lookup)
     try:
-        assert network.reachable(("weights.invalid", 443), timeout=0.2) is False
+        assert (
+            network.reachable(("weights.invalid", 443), timeout=0.2) is False
+        )
         assert not released.is_set()  # returned before the look-up ended
     finally:
         released.set()

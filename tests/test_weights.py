@@ -49,20 +49,28 @@ def test_imagenet_weights_load_offline_from_keras_cache(offline, monkeypatch):
     # What Keras would have cached: keras.applications' VGG16 weights file.
     # Its hash is not the published one, so Keras' hash check is patched.
     shape = (32, 32, 3)
-    ref = keras.applications.VGG16(weights=None, include_top=False, input_shape=shape)
+    ref = keras.applications.VGG16(
+        weights=None, include_top=False, input_shape=shape
+    )
     rng = np.random.default_rng(0)
-    ref.set_weights([rng.normal(size=w.shape).astype("float32") for w in ref.get_weights()])
+    ref.set_weights(
+        [rng.normal(size=w.shape).astype("float32") for w in ref.get_weights()]
+    )
     path = offline / weights.imagenet_file("vgg16", include_top=False)
     with h5py.File(path, "w") as f:
         legacy_h5_format.save_weights_to_hdf5_group(f, ref)
     monkeypatch.setattr(file_utils, "validate_file", lambda *a, **k: True)
 
-    ours = cnnarch.VGG16(include_top=False, weights="imagenet", input_shape=shape)
+    ours = cnnarch.VGG16(
+        include_top=False, weights="imagenet", input_shape=shape
+    )
     for a, b in zip(ours.get_weights(), ref.get_weights()):
         np.testing.assert_array_equal(a, b)
 
 
-def test_imagenet_weights_fail_clearly_when_neither_cached_nor_reachable(offline):
+def test_imagenet_weights_fail_clearly_when_neither_cached_nor_reachable(
+    offline,
+):
     def never(**kwargs):
         raise AssertionError("the reference must not be built when offline")
 

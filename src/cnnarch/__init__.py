@@ -1,17 +1,18 @@
-"""cnnarch: convolutional architectures from VGG to Xception, built from named blocks.
+"""cnnarch: convolutional architectures from VGG to Xception, built from named
+blocks.
 
-Model builders are capitalized, as in ``keras.applications`` (``cnnarch.VGG16``,
-``cnnarch.SmallXception``); lowercase names are modules (``cnnarch.xception``)
-or blocks (``cnnarch.sepconv_bn``). Every canonical ImageNet builder matches
-``keras.applications`` weight for weight; ``cnnarch.cost`` counts parameters,
-multiply-accumulates and activation memory layer by layer.
+Model builders are capitalized, as in ``keras.applications``
+(``cnnarch.VGG16``, ``cnnarch.SmallXception``); lowercase names are modules
+(``cnnarch.xception``) or blocks (``cnnarch.sepconv_bn``). Every canonical
+ImageNet builder matches ``keras.applications`` weight for weight;
+``cnnarch.cost`` counts parameters, multiply-accumulates and activation memory
+layer by layer.
 """
 
 from ._quiet import import_tensorflow_quietly
 
 import_tensorflow_quietly()
 
-from . import cost  # noqa: E402
 from .blocks import *  # noqa: E402,F401,F403
 from .cost import *  # noqa: E402,F401,F403
 from .densenet import *  # noqa: E402,F401,F403

@@ -1,8 +1,10 @@
-"""Import TensorFlow without its pre-initialisation log lines when the user asked for quiet.
+"""Import TensorFlow without its pre-initialisation log lines when the user
+asked for quiet.
 
-TensorFlow writes a few lines to the C-level stderr while its shared libraries load, before its
-own logging is set up, so ``TF_CPP_MIN_LOG_LEVEL=3`` cannot silence them. When that variable is
-"3" we honour it by pointing file descriptor 2 at /dev/null for the import alone.
+TensorFlow writes a few lines to the C-level stderr while its shared libraries
+load, before its own logging is set up, so ``TF_CPP_MIN_LOG_LEVEL=3`` cannot
+silence them. When that variable is "3" we honour it by pointing file
+descriptor 2 at /dev/null for the import alone.
 """
 
 from __future__ import annotations
@@ -12,9 +14,14 @@ import sys
 
 
 def import_tensorflow_quietly() -> None:
-    """Import TensorFlow once, hiding the start-up lines if TF_CPP_MIN_LOG_LEVEL is '3'."""
-    if "tensorflow" in sys.modules or os.environ.get("TF_CPP_MIN_LOG_LEVEL") != "3":
+    """Import TensorFlow once, hiding the start-up lines if
+    TF_CPP_MIN_LOG_LEVEL is '3'."""
+    if (
+        "tensorflow" in sys.modules
+        or os.environ.get("TF_CPP_MIN_LOG_LEVEL") != "3"
+    ):
         import tensorflow  # noqa: F401
+
         return
     sys.stderr.flush()
     saved = os.dup(2)

@@ -33,7 +33,8 @@ def conv_bn(
     *,
     name: str,
 ) -> keras.KerasTensor:
-    """Bias-free convolution, batch norm without scale, ReLU (Inception v3's unit)."""
+    """Bias-free convolution, batch norm without scale, ReLU (Inception v3's
+    unit)."""
     x = layers.Conv2D(
         filters,
         kernel,
@@ -55,7 +56,8 @@ def conv_relu(
     name: str,
     batch_norm: bool = False,
 ) -> keras.KerasTensor:
-    """Convolution + ReLU (GoogLeNet, Table 1); with batch_norm: bias-free conv + BN + ReLU."""
+    """Convolution + ReLU (GoogLeNet, Table 1); with batch_norm: bias-free conv
+    + BN + ReLU."""
     x = layers.Conv2D(
         filters,
         kernel,
@@ -77,7 +79,8 @@ def sepconv_bn(
     relu: str | None = "before",
     intermediate_activation: str | None = None,
 ) -> keras.KerasTensor:
-    """ReLU -> 3x3 separable conv -> BN, Xception's unit (Fig. 5); ``relu="after"``: conv -> BN -> ReLU.
+    """ReLU -> 3x3 separable conv -> BN, Xception's unit (Fig. 5);
+    ``relu="after"``: conv -> BN -> ReLU.
 
     With an ``intermediate_activation`` the separable convolution is built as
     ``<name>_depthwise`` -> ``<name>_inner_act`` -> ``<name>_pointwise``: the
@@ -113,7 +116,8 @@ def pooled_classifier(
     classes: int,
     classifier_activation: Any,
 ) -> keras.KerasTensor:
-    """Global average pool + dense classifier, or the bare pooling without the top.
+    """Global average pool + dense classifier, or the bare pooling without the
+    top.
 
     Names follow keras.applications' ResNet, DenseNet, Inception v3 and
     Xception: ``avg_pool``, ``max_pool``, ``predictions``.

@@ -1,7 +1,8 @@
 """Argument checks: one small vocabulary that every public function uses.
 
-Every check runs before any layer is built, so a bad argument costs nothing. A wrong type raises
-TypeError, a value out of range ValueError; both messages name the argument, what is allowed and
+Every check runs before any layer is built, so a bad argument costs nothing. A
+wrong type raises TypeError, a value out of range ValueError; both messages
+name the argument, what is allowed and
 the value given: ``classes must be an integer >= 1 for vgg16, got 0``.
 """
 
@@ -40,7 +41,8 @@ def check_int(
     min: int | None = 1,
     owner: str | None = None,
 ) -> int:
-    """Return ``value`` as an int >= ``min``; a bool or a float is no integer here."""
+    """Return ``value`` as an int >= ``min``; a bool or a float is no integer
+    here."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         kind = "an integer" if min is None else f"an integer >= {min}"
         raise TypeError(f"{_where(name, owner)} must be {kind}, got {value!r}")
@@ -68,7 +70,9 @@ def check_number(
     else:
         allowed = f"a number in {left}{low:g}, {high:g}{right}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{_where(name, owner)} must be {allowed}, got {value!r}")
+        raise TypeError(
+            f"{_where(name, owner)} must be {allowed}, got {value!r}"
+        )
     too_low = value <= low if low_open else value < low
     too_high = value >= high if high_open else value > high
     if not math.isfinite(value) or too_low or too_high:
@@ -86,7 +90,9 @@ def check_choice(
         value is choice or (type(value) is type(choice) and value == choice)
         for choice in choices
     ):
-        allowed = ", ".join(getattr(c, "__name__", None) or repr(c) for c in choices)
+        allowed = ", ".join(
+            getattr(c, "__name__", None) or repr(c) for c in choices
+        )
         raise ValueError(
             f"{_where(name, owner)} must be one of {allowed}, got {value!r}"
         )
@@ -106,13 +112,20 @@ def check_ints(
     if length is not None:
         allowed = f"a sequence of {length} integers >= {min}"
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise TypeError(f"{_where(name, owner)} must be {allowed}, got {value!r}")
+        raise TypeError(
+            f"{_where(name, owner)} must be {allowed}, got {value!r}"
+        )
     bad_type = any(
-        isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in value
+        isinstance(v, bool) or not isinstance(v, numbers.Integral)
+        for v in value
     )
     if bad_type:
-        raise TypeError(f"{_where(name, owner)} must be {allowed}, got {value!r}")
-    wrong_length = len(value) == 0 or (length is not None and len(value) != length)
+        raise TypeError(
+            f"{_where(name, owner)} must be {allowed}, got {value!r}"
+        )
+    wrong_length = len(value) == 0 or (
+        length is not None and len(value) != length
+    )
     if wrong_length or any(v < min for v in value):
         raise ValueError(
             f"{_where(name, owner)} must be {allowed}, got {value!r}"
@@ -123,7 +136,8 @@ def check_ints(
 def check_activation(
     name: str, value: Any, *, owner: str | None = None
 ) -> Any:
-    """Return ``value`` if it is None, a callable or a Keras activation name."""
+    """Return ``value`` if it is None, a callable or a Keras activation
+    name."""
     if value is None or callable(value):
         return value
     try:
@@ -143,16 +157,19 @@ def check_input_shape(
     owner: str,
     fixed: bool = False,
 ) -> tuple[int | None, ...]:
-    """Return ``value`` as (height, width, channels), each side >= ``min_size``."""
+    """Return ``value`` as (height, width, channels), each side >=
+    ``min_size``."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise TypeError(
-            f"input_shape for {owner} must be a tuple (height, width, channels), "
+            f"input_shape for {owner} must be a tuple (height, width, "
+            "channels), "
             f"got {value!r}"
         )
     shape = tuple(value)
     if len(shape) != 3:
         raise ValueError(
-            f"input_shape must have rank 3 (height, width, channels) for {owner}, "
+            "input_shape must have rank 3 (height, width, channels) for "
+            f"{owner}, "
             f"got {value!r}"
         )
     for side in shape:
@@ -160,11 +177,13 @@ def check_input_shape(
             isinstance(side, bool) or not isinstance(side, numbers.Integral)
         ):
             raise TypeError(
-                f"input_shape for {owner} must hold integers or None, got {value!r}"
+                f"input_shape for {owner} must hold integers or None, got "
+                f"{value!r}"
             )
     if shape[2] is None or shape[2] < 1:
         raise ValueError(
-            f"input_shape must have at least 1 channel for {owner}, got {value!r}"
+            f"input_shape must have at least 1 channel for {owner}, got "
+            f"{value!r}"
         )
     if fixed and None in shape[:2]:
         raise ValueError(
@@ -174,7 +193,8 @@ def check_input_shape(
     for side in shape[:2]:
         if side is not None and side < min_size:
             raise ValueError(
-                f"input_shape must be at least {min_size}x{min_size} for {owner}, "
+                f"input_shape must be at least {min_size}x{min_size} for "
+                f"{owner}, "
                 f"got {value!r}"
             )
     return shape
@@ -193,7 +213,9 @@ def check_small_args(
         input_shape, min_size=min_size, owner=owner, fixed=True
     )
     check_int("classes", classes, owner=owner)
-    check_activation("classifier_activation", classifier_activation, owner=owner)
+    check_activation(
+        "classifier_activation", classifier_activation, owner=owner
+    )
     return shape
 
 
@@ -226,7 +248,9 @@ def check_builder_args(
             )
     check_int("classes", classes, owner=owner)
     check_choice("pooling", pooling, POOLING_CHOICES, owner=owner)
-    check_activation("classifier_activation", classifier_activation, owner=owner)
+    check_activation(
+        "classifier_activation", classifier_activation, owner=owner
+    )
     imagenet_top = weights == "imagenet" and include_top
     if imagenet_top and classifier_activation not in (None, "softmax"):
         raise ValueError(
@@ -240,7 +264,9 @@ def check_builder_args(
             f"include_top=True for {owner}, got {classes}"
         )
     if input_shape is None:
-        return (default_size, default_size, 3) if include_top else (None, None, 3)
+        return (
+            (default_size, default_size, 3) if include_top else (None, None, 3)
+        )
     shape = check_input_shape(input_shape, min_size=min_size, owner=owner)
     if weights == "imagenet" and shape[2] != 3:
         raise ValueError(

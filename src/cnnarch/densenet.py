@@ -1,4 +1,5 @@
-"""DenseNet: each layer receives the maps of all layers before it (Huang et al., CVPR 2017).
+"""DenseNet: each layer receives the maps of all layers before it (Huang et
+al., CVPR 2017).
 
 The DenseNet-BC layer (1x1 bottleneck to 4k channels, then a 3x3 conv adding
 k channels) and the compressing transition are small functions;
@@ -41,7 +42,8 @@ __all__ = [
 def dense_layer(
     x: keras.KerasTensor, growth_rate: int, *, name: str
 ) -> keras.KerasTensor:
-    """BN-ReLU-1x1 conv (4k), BN-ReLU-3x3 conv (k), concatenated to the input (DenseNet-B)."""
+    """BN-ReLU-1x1 conv (4k), BN-ReLU-3x3 conv (k), concatenated to the input
+    (DenseNet-B)."""
     y = layers.BatchNormalization(epsilon=EPSILON, name=f"{name}_0_bn")(x)
     y = layers.Activation("relu", name=f"{name}_0_relu")(y)
     y = layers.Conv2D(
@@ -58,7 +60,8 @@ def dense_layer(
 def dense_block(
     x: keras.KerasTensor, num_layers: int, growth_rate: int, *, name: str
 ) -> keras.KerasTensor:
-    """``num_layers`` dense layers in a row: the channels grow by ``growth_rate`` each (Fig. 1)."""
+    """``num_layers`` dense layers in a row: the channels grow by
+    ``growth_rate`` each (Fig. 1)."""
     for i in range(1, num_layers + 1):
         x = dense_layer(x, growth_rate, name=f"{name}_block{i}")
     return x
@@ -67,7 +70,8 @@ def dense_block(
 def transition_block(
     x: keras.KerasTensor, compression: float = 0.5, *, name: str
 ) -> keras.KerasTensor:
-    """BN-ReLU-1x1 conv keeping ``compression`` of the channels, 2x2 average pool (DenseNet-C)."""
+    """BN-ReLU-1x1 conv keeping ``compression`` of the channels, 2x2 average
+    pool (DenseNet-C)."""
     x = layers.BatchNormalization(epsilon=EPSILON, name=f"{name}_bn")(x)
     x = layers.Activation("relu", name=f"{name}_relu")(x)
     filters = int(x.shape[-1] * compression)
@@ -81,7 +85,8 @@ def _dense_stages(
     growth_rate: int,
     compression: float,
 ) -> keras.KerasTensor:
-    """Dense blocks ``conv2``, ``conv3``, ... with transitions ``pool2``, ... between them."""
+    """Dense blocks ``conv2``, ``conv3``, ... with transitions ``pool2``, ...
+    between them."""
     for i, num_layers in enumerate(depths):
         if i > 0:
             x = transition_block(x, compression, name=f"pool{i + 1}")
@@ -93,7 +98,8 @@ def _dense_stages(
 def _check_config(
     owner: str, depths: Any, growth_rate: Any, compression: Any
 ) -> None:
-    """Reject depths, a growth rate or a compression that cannot build a DenseNet."""
+    """Reject depths, a growth rate or a compression that cannot build a
+    DenseNet."""
     check_ints("depths", depths, owner=owner)
     check_int("growth_rate", growth_rate, owner=owner)
     check_number(
@@ -121,7 +127,8 @@ def DenseNet(
     classifier_activation: Any = "softmax",
     name: str = "densenet",
 ) -> keras.Model:
-    """Build an ImageNet DenseNet-BC: a 7x7/2 conv (2k filters) and max-pool stem, then dense blocks.
+    """Build an ImageNet DenseNet-BC: a 7x7/2 conv (2k filters) and max-pool
+    stem, then dense blocks.
 
     Args:
         depths: dense layers per dense block, a column of Table 1
@@ -201,9 +208,27 @@ def DenseNet(
 
 
 # Table 1 of Huang et al. 2017 (k = 32), one line per model.
-DenseNet121 = variant(DenseNet, "DenseNet121", "DenseNet-121 (keras.applications.DenseNet121).", depths=(6, 12, 24, 16), name="densenet121")
-DenseNet169 = variant(DenseNet, "DenseNet169", "DenseNet-169 (keras.applications.DenseNet169).", depths=(6, 12, 32, 32), name="densenet169")
-DenseNet201 = variant(DenseNet, "DenseNet201", "DenseNet-201 (keras.applications.DenseNet201).", depths=(6, 12, 48, 32), name="densenet201")
+DenseNet121 = variant(
+    DenseNet,
+    "DenseNet121",
+    "DenseNet-121 (keras.applications.DenseNet121).",
+    depths=(6, 12, 24, 16),
+    name="densenet121",
+)
+DenseNet169 = variant(
+    DenseNet,
+    "DenseNet169",
+    "DenseNet-169 (keras.applications.DenseNet169).",
+    depths=(6, 12, 32, 32),
+    name="densenet169",
+)
+DenseNet201 = variant(
+    DenseNet,
+    "DenseNet201",
+    "DenseNet-201 (keras.applications.DenseNet201).",
+    depths=(6, 12, 48, 32),
+    name="densenet201",
+)
 
 
 def SmallDenseNet(
@@ -215,7 +240,8 @@ def SmallDenseNet(
     growth_rate: int = 12,
     compression: float = 0.5,
 ) -> keras.Model:
-    """The CIFAR DenseNet-BC of Sec. 4: a 3x3 stem of 2k filters, three dense blocks, no max-pool.
+    """The CIFAR DenseNet-BC of Sec. 4: a 3x3 stem of 2k filters, three dense
+    blocks, no max-pool.
 
     With the defaults (k=12, 4 dense layers per block: DenseNet-BC-28) it has
     105,622 parameters (102,730 trainable); ``depths=(6, 6, 6)`` gives

@@ -15,7 +15,8 @@ __all__ = ["keras_cache_dir", "reachable"]
 
 
 def keras_cache_dir(subdir: str) -> str:
-    """Where Keras caches downloads: ``$KERAS_HOME/<subdir>``, else ``~/.keras``."""
+    """Where Keras caches downloads: ``$KERAS_HOME/<subdir>``, else
+    ``~/.keras``."""
     home = os.environ.get("KERAS_HOME") or os.path.join(
         os.path.expanduser("~"), ".keras"
     )

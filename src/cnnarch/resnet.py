@@ -1,4 +1,5 @@
-"""ResNet: stages of residual blocks, y = F(x) + shortcut(x) (He et al., CVPR 2016).
+"""ResNet: stages of residual blocks, y = F(x) + shortcut(x) (He et al., CVPR
+2016).
 
 As in torchvision, the family builder ``ResNet`` takes a block and one depth
 per stage, and each canonical model is one line of configuration.
@@ -40,7 +41,8 @@ __all__ = [
 def shortcut(
     x: keras.KerasTensor, filters: int, strides: int, *, name: str
 ) -> keras.KerasTensor:
-    """Identity when the shape is kept, else a strided 1x1 conv + BN (Sec. 3.3, option B)."""
+    """Identity when the shape is kept, else a strided 1x1 conv + BN (Sec. 3.3,
+    option B)."""
     if strides == 1 and x.shape[-1] == filters:
         return x
     x = layers.Conv2D(filters, 1, strides=strides, name=f"{name}_0_conv")(x)
@@ -66,7 +68,8 @@ def basic_block(
 def bottleneck_block(
     x: keras.KerasTensor, filters: int, *, strides: int = 1, name: str
 ) -> keras.KerasTensor:
-    """1x1 reduce, 3x3, 1x1 expand to 4*filters, plus a shortcut (Fig. 5, right).
+    """1x1 reduce, 3x3, 1x1 expand to 4*filters, plus a shortcut (Fig. 5,
+    right).
 
     The stride sits on the first 1x1 conv, as in the original model and
     keras.applications (torchvision's "v1.5" moves it to the 3x3).
@@ -96,7 +99,8 @@ def stack(
     strides: int = 1,
     name: str,
 ) -> keras.KerasTensor:
-    """One stage, a row of Table 1: ``depth`` blocks, the first one strided (torchvision's _make_layer)."""
+    """One stage, a row of Table 1: ``depth`` blocks, the first one strided
+    (torchvision's _make_layer)."""
     x = block(x, filters, strides=strides, name=f"{name}_block1")
     for i in range(2, depth + 1):
         x = block(x, filters, name=f"{name}_block{i}")
@@ -104,9 +108,13 @@ def stack(
 
 
 def _stages(
-    x: keras.KerasTensor, block: Block, depths: Sequence[int], filters: Sequence[int]
+    x: keras.KerasTensor,
+    block: Block,
+    depths: Sequence[int],
+    filters: Sequence[int],
 ) -> keras.KerasTensor:
-    """Stages ``conv2``, ``conv3``, ...: the first keeps the resolution, the others halve it."""
+    """Stages ``conv2``, ``conv3``, ...: the first keeps the resolution, the
+    others halve it."""
     for i, (width, depth) in enumerate(zip(filters, depths)):
         strides = 1 if i == 0 else 2
         x = stack(x, block, width, depth, strides=strides, name=f"conv{i + 2}")
@@ -144,7 +152,8 @@ def ResNet(
     classifier_activation: Any = "softmax",
     name: str = "resnet",
 ) -> keras.Model:
-    """Build an ImageNet ResNet: a 7x7/2 conv and 3x3/2 max-pool stem, then one stage per depth.
+    """Build an ImageNet ResNet: a 7x7/2 conv and 3x3/2 max-pool stem, then one
+    stage per depth.
 
     Args:
         block: ``basic_block`` (ResNet-18/34) or ``bottleneck_block``
@@ -188,7 +197,8 @@ def ResNet(
     if weights == "imagenet" and reference is None:
         raise ValueError(
             "weights='imagenet' exists only for the ResNet-50/101/152 "
-            f"configurations, got {getattr(block, '__name__', block)} with depths {list(depths)} "
+            f"configurations, got {getattr(block, '__name__', block)} with "
+            f"depths {list(depths)} "
             f"and filters {list(filters)}"
         )
 
@@ -221,11 +231,46 @@ def ResNet(
 
 
 # Table 1 of He et al. 2016, one line per model.
-ResNet18 = variant(ResNet, "ResNet18", "ResNet-18 (no keras.applications twin).", block=basic_block, depths=(2, 2, 2, 2), name="resnet18")
-ResNet34 = variant(ResNet, "ResNet34", "ResNet-34 (no keras.applications twin).", block=basic_block, depths=(3, 4, 6, 3), name="resnet34")
-ResNet50 = variant(ResNet, "ResNet50", "ResNet-50 (keras.applications.ResNet50).", block=bottleneck_block, depths=(3, 4, 6, 3), name="resnet50")
-ResNet101 = variant(ResNet, "ResNet101", "ResNet-101 (keras.applications.ResNet101).", block=bottleneck_block, depths=(3, 4, 23, 3), name="resnet101")
-ResNet152 = variant(ResNet, "ResNet152", "ResNet-152 (keras.applications.ResNet152).", block=bottleneck_block, depths=(3, 8, 36, 3), name="resnet152")
+ResNet18 = variant(
+    ResNet,
+    "ResNet18",
+    "ResNet-18 (no keras.applications twin).",
+    block=basic_block,
+    depths=(2, 2, 2, 2),
+    name="resnet18",
+)
+ResNet34 = variant(
+    ResNet,
+    "ResNet34",
+    "ResNet-34 (no keras.applications twin).",
+    block=basic_block,
+    depths=(3, 4, 6, 3),
+    name="resnet34",
+)
+ResNet50 = variant(
+    ResNet,
+    "ResNet50",
+    "ResNet-50 (keras.applications.ResNet50).",
+    block=bottleneck_block,
+    depths=(3, 4, 6, 3),
+    name="resnet50",
+)
+ResNet101 = variant(
+    ResNet,
+    "ResNet101",
+    "ResNet-101 (keras.applications.ResNet101).",
+    block=bottleneck_block,
+    depths=(3, 4, 23, 3),
+    name="resnet101",
+)
+ResNet152 = variant(
+    ResNet,
+    "ResNet152",
+    "ResNet-152 (keras.applications.ResNet152).",
+    block=bottleneck_block,
+    depths=(3, 8, 36, 3),
+    name="resnet152",
+)
 
 
 def SmallResNet(
@@ -237,7 +282,8 @@ def SmallResNet(
     filters: Sequence[int] = (16, 32, 64),
     block: Block = basic_block,
 ) -> keras.Model:
-    """The CIFAR ResNet of Sec. 4.2: a 3x3 stem, stages of 16, 32 and 64 filters, no max-pool.
+    """The CIFAR ResNet of Sec. 4.2: a 3x3 stem, stages of 16, 32 and 64
+    filters, no max-pool.
 
     With the defaults (ResNet-14: 3 stages of 2 basic blocks, projection
     shortcuts where the shape changes) it has 176,938 parameters (175,818

@@ -1,4 +1,5 @@
-"""Canonical models as data: one line turns a family builder and a configuration into a builder.
+"""Canonical models as data: one line turns a family builder and a
+configuration into a builder.
 
 ``VGG16 = variant(VGG, "VGG16", "...", config="D", name="vgg16")`` is a
 function that takes
@@ -24,7 +25,8 @@ def variant(
     summary: str,
     **config: Any,
 ) -> Callable[..., keras.Model]:
-    """A builder ``function_name(...)`` that calls ``family(**config, ...)``."""
+    """A builder ``function_name(...)`` that calls ``family(**config,
+    ...)``."""
     signature = inspect.signature(family)
     fixed = set(config)
     parameters = [

@@ -1,4 +1,5 @@
-"""VGG: stacks of 3x3 convolutions and 2x2 max-pools (Simonyan & Zisserman, ICLR 2015).
+"""VGG: stacks of 3x3 convolutions and 2x2 max-pools (Simonyan & Zisserman,
+ICLR 2015).
 
 The paper's Table 1 is data here (``CONFIGS``); ``VGG16`` and ``VGG19`` are
 configurations "D" and "E" and match ``keras.applications.VGG16``/``VGG19``
@@ -47,7 +48,8 @@ def vgg_block(
     name: str,
     batch_norm: bool = False,
 ) -> keras.KerasTensor:
-    """``convs`` 3x3 ReLU convolutions then a 2x2 max-pool: a column group of Table 1."""
+    """``convs`` 3x3 ReLU convolutions then a 2x2 max-pool: a column group of
+    Table 1."""
     for i in range(1, convs + 1):
         conv = f"{name}_conv{i}"
         if batch_norm:  # SmallVGG's variant: conv, BN, then ReLU
@@ -150,8 +152,20 @@ def VGG(
     )
 
 
-VGG16 = variant(VGG, "VGG16", "VGG-16 (keras.applications.VGG16).", config="D", name="vgg16")
-VGG19 = variant(VGG, "VGG19", "VGG-19 (keras.applications.VGG19).", config="E", name="vgg19")
+VGG16 = variant(
+    VGG,
+    "VGG16",
+    "VGG-16 (keras.applications.VGG16).",
+    config="D",
+    name="vgg16",
+)
+VGG19 = variant(
+    VGG,
+    "VGG19",
+    "VGG-19 (keras.applications.VGG19).",
+    config="E",
+    name="vgg19",
+)
 
 
 def SmallVGG(
@@ -164,7 +178,8 @@ def SmallVGG(
     dense_units: int = 64,
     dropout: float = 0.5,
 ) -> keras.Model:
-    """A VGG for 32x32 images: BN blocks of ``convs`` 3x3 convs, then a dropout MLP head.
+    """A VGG for 32x32 images: BN blocks of ``convs`` 3x3 convs, then a dropout
+    MLP head.
 
     One ``vgg_block`` (with batch norm) per entry of ``filters``, then
     ``fc1`` (``dense_units``, ReLU, dropout) and ``predictions``. With the
@@ -176,7 +191,9 @@ def SmallVGG(
     filters = check_ints("filters", filters, owner=owner)
     check_int("convs", convs, owner=owner)
     check_int("dense_units", dense_units, owner=owner)
-    check_number("dropout", dropout, low=0, high=1, high_open=True, owner=owner)
+    check_number(
+        "dropout", dropout, low=0, high=1, high_open=True, owner=owner
+    )
     shape = check_small_args(
         owner,
         input_shape=input_shape,

@@ -33,9 +33,11 @@ def imagenet_file(model_name: str, include_top: bool) -> str:
 
 
 def _check_available(model_name: str, include_top: bool) -> None:
-    """Raise RuntimeError if the weights are neither cached nor downloadable."""
+    """Raise RuntimeError if the weights are neither cached nor
+    downloadable."""
     cached = os.path.join(
-        network.keras_cache_dir("models"), imagenet_file(model_name, include_top)
+        network.keras_cache_dir("models"),
+        imagenet_file(model_name, include_top),
     )
     if os.path.exists(cached) or network.reachable(WEIGHTS_HOST):
         return
@@ -54,7 +56,8 @@ def load_weights(
     reference: Callable[..., keras.Model] | None,
     **reference_kwargs: Any,
 ) -> keras.Model:
-    """Load ``weights`` into ``model``: a file directly, or 'imagenet' via ``reference``.
+    """Load ``weights`` into ``model``: a file directly, or 'imagenet' via
+    ``reference``.
 
     For 'imagenet' the ``reference`` keras.applications model is built with
     its pretrained weights (from Keras' cache when the file is there) and they
