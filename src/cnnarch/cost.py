@@ -397,7 +397,7 @@ class CostTable:
 
     @property
     def total(self) -> CostRow:
-        """Sum over every row: the model's parameters, MACs and activations."""
+        """The sum over every row, the model's params, MACs and activations."""
         return self.subtotal(lambda row: True, name="total")
 
     def __str__(self) -> str:
