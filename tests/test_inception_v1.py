@@ -120,6 +120,7 @@ def test_aux_logits_three_outputs():
         np.testing.assert_allclose(np.asarray(out).sum(axis=1), 1.0, rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_headless_pooling_and_weights_file(tmp_path):
     assert GoogLeNet(include_top=False).output.shape == (
         None,

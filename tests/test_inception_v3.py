@@ -127,6 +127,7 @@ def test_every_layer_has_an_explicit_name(pair):
     )
 
 
+@pytest.mark.slow
 def test_default_input_is_299():
     model = InceptionV3()
     assert model.input.shape == (None, 299, 299, 3)
@@ -138,7 +139,7 @@ def test_default_input_is_299():
     "pooling, input_shape",
     [
         pytest.param(None, None, marks=pytest.mark.slow),
-        ("avg", SMALL),
+        pytest.param("avg", SMALL, marks=pytest.mark.slow),
         pytest.param("max", (139, 139, 3), marks=pytest.mark.slow),
     ],
 )

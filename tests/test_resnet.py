@@ -20,6 +20,7 @@ HEAD = 2048 * 1000 + 1000
 SMALL = (64, 64, 3)
 
 
+@pytest.mark.slow
 def test_default_resnet50_matches_reference_with_softmax_head():
     ours, ref = cnnarch.ResNet50(), keras.applications.ResNet50(weights=None)
     assert ours.input_shape == ref.input_shape == (None, 224, 224, 3)

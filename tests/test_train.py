@@ -62,6 +62,7 @@ def test_tiny_cnn_learns_the_digits():
     assert result.model.loss.from_logits is False
 
 
+@pytest.mark.slow
 def test_same_seed_and_fresh_datasets_repeat_the_run():
     runs = []
     for _ in range(2):

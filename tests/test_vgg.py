@@ -19,7 +19,14 @@ KNOWN_PARAMS = {"vgg16": 138_357_544, "vgg19": 143_667_240}
 SMALL = (64, 64, 3)
 
 
-@pytest.fixture(scope="module", params=sorted(PAIRS))
+# VGG-19 only in the full run (`make test`): VGG-16 with more convolutions.
+NAMES = [
+    pytest.param(n, marks=pytest.mark.slow) if n == "vgg19" else n
+    for n in sorted(PAIRS)
+]
+
+
+@pytest.fixture(scope="module", params=NAMES)
 def logit_pair(request):
     """Our model and the reference with the full top at 32x32 (fc1 then has 512 inputs), logits out."""
     ours_fn, ref_fn = PAIRS[request.param]
@@ -61,7 +68,7 @@ def test_logits_match_after_copying_weights(logit_pair):
     )
 
 
-@pytest.mark.parametrize("name", sorted(PAIRS))
+@pytest.mark.parametrize("name", NAMES)
 def test_pooling_output_shapes_match_reference(name):
     ours_fn, ref_fn = PAIRS[name]
     for pooling, shape, last in [

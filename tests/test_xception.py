@@ -125,7 +125,12 @@ class TestAgainstKeras:
 
 
 @pytest.mark.parametrize(
-    "pooling", [None, pytest.param("avg", marks=pytest.mark.slow), "max"]
+    "pooling",
+    [
+        None,
+        pytest.param("avg", marks=pytest.mark.slow),
+        pytest.param("max", marks=pytest.mark.slow),
+    ],
 )
 def test_headless_output_shape_matches_keras(pooling):
     kwargs = dict(
@@ -206,7 +211,9 @@ def test_small_xception_without_residuals_drops_exactly_the_shortcuts():
     ]
 
 
-@pytest.mark.parametrize("activation", ["relu", "elu"])
+@pytest.mark.parametrize(
+    "activation", ["relu", pytest.param("elu", marks=pytest.mark.slow)]
+)
 def test_intermediate_activation_same_weights_different_function(activation):
     base = SmallXception(classifier_activation=None)
     inner = SmallXception(
