@@ -21,7 +21,8 @@ READING_CHAPTERS  := $(filter-out notebooks/08_% notebooks/09_%,$(wildcard noteb
 TRAINING_CHAPTERS := $(filter notebooks/08_% notebooks/09_%,$(wildcard notebooks/*.ipynb))
 PORTABLE_ENV := OPENBLAS_CORETYPE=Prescott OPENBLAS_NUM_THREADS=1 PYTHONHASHSEED=random
 
-.PHONY: all venv system-deps book test test-unit test-notebooks test-portable test-compat bench execute clean
+.PHONY: all venv system-deps book lint test test-unit test-notebooks test-portable test-compat bench \
+        execute clean
 
 all: test book
 
@@ -48,10 +49,21 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Book built: $(CURDIR)/_build/html/index.html"
 
-test: test-unit test-notebooks
-
-test-unit: $(STAMP)
+# Everything, each test once: lint, every package test (the slow and book-building ones
+# included), then every chapter against its stored outputs.
+test: lint $(STAMP) system-deps
 	$(BIN)/python -m pytest tests/
+	$(BIN)/pytest --nbval notebooks/
+
+# The fast package tests (under 2 minutes): no book build, no browser, no two-device strategy,
+# no second and third size of each model family (markers `book` and `slow`, pyproject.toml).
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not book" tests/
+
+# ruff (pyproject.toml, line length 79) over src/, tests/, benchmarks/ and the notebooks.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The literal headline command; the cell timeout is set in pyproject.toml.
 test-notebooks: $(STAMP) system-deps
@@ -75,7 +87,7 @@ $(COMPAT_STAMP): requirements-compat.txt pyproject.toml
 # The package's tests and every chapter on the older stack; outputs are not compared (--nbval-lax),
 # but every cell must run and every assertion hold. The book tests need jupyter-book, not the stack.
 test-compat: $(COMPAT_STAMP) system-deps
-	$(COMPAT_VENV)/bin/python -m pytest tests/ --ignore=tests/test_book.py --ignore=tests/test_browser.py
+	$(COMPAT_VENV)/bin/python -m pytest -m "not book" tests/
 	$(COMPAT_VENV)/bin/pytest --nbval-lax notebooks/
 
 # Re-execute chapters in place so their stored outputs are what nbval checks: make execute NB=notebooks/01_convolution_cost.ipynb
@@ -86,6 +98,7 @@ execute: $(STAMP) system-deps
 bench: $(STAMP)
 	$(BIN)/python benchmarks/notebooks.py
 	$(BIN)/python benchmarks/forward.py
+	$(BIN)/python benchmarks/data.py
 	$(BIN)/python benchmarks/book.py
 
 clean:

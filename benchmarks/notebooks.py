@@ -1,12 +1,15 @@
-"""Execute each chapter notebook and print its wall time; flag any over the per-notebook budget.
+"""Execute each chapter notebook and print its wall time; flag any over the
+per-notebook budget.
 
-    python benchmarks/notebooks.py                      # every notebooks/*.ipynb
-    python benchmarks/notebooks.py notebooks/01_convolution_cost.ipynb --limit 90
+    python benchmarks/notebooks.py                      # every
+    notebooks/*.ipynb python benchmarks/notebooks.py
+    notebooks/01_convolution_cost.ipynb --limit 90
 
-Each notebook is executed from an in-memory copy, in its own directory and with the environment
-the Makefile exports, and the executed copy is written to a temporary folder (or --output-dir):
-the stored notebook is never modified. The time includes starting the kernel, as in `make test`.
-Exit status 1 if a notebook fails to execute, or (with --strict) if one exceeds the limit.
+Each notebook is executed from an in-memory copy, in its own directory and with
+the environment the Makefile exports, and the executed copy is written to a
+temporary folder (or --output-dir): the stored notebook is never modified. The
+time includes starting the kernel, as in `make test`. Exit status 1 if a
+notebook fails to execute, or (with --strict) if one exceeds the limit.
 """
 
 from __future__ import annotations
@@ -24,19 +27,21 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
-# The same variables as the Makefile's `export` lines: quiet TensorFlow, fixed hashing.
-MAKEFILE_ENV = {
-    "TF_CPP_MIN_LOG_LEVEL": "3",
-    "TF_ENABLE_ONEDNN_OPTS": "0",
-    "PYTHONHASHSEED": "0",
-}
+# The same variables as the Makefile's `export` line: quiet TensorFlow, and
+# otherwise TensorFlow's default numerics, as `make execute` and learners run.
+MAKEFILE_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
-def run_notebook(path: Path, output_dir: Path, cell_timeout: int) -> tuple[float, str | None]:
-    """Execute a copy of ``path``; return its wall time in seconds and an error line or None."""
+def run_notebook(
+    path: Path, output_dir: Path, cell_timeout: int
+) -> tuple[float, str | None]:
+    """Execute a copy of ``path``; return its wall time in seconds and an error
+    line or None."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, timeout=cell_timeout, kernel_name="python3",
+        nb,
+        timeout=cell_timeout,
+        kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
     error = None
@@ -44,9 +49,12 @@ def run_notebook(path: Path, output_dir: Path, cell_timeout: int) -> tuple[float
     try:
         client.execute()
     except CellExecutionError as err:
-        lines = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip().splitlines()  # drop ANSI colours
+        lines = (
+            re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip().splitlines()
+        )  # drop ANSI colours
         error = lines[-1] if lines else type(err).__name__
-    except Exception as err:  # a timeout or a dead kernel: report it and go on to the next one
+    # a timeout or a dead kernel: report it and go on to the next one
+    except Exception as err:
         error = f"{type(err).__name__}: {err}"
     seconds = time.perf_counter() - start
     nbformat.write(nb, output_dir / path.name)
@@ -55,16 +63,38 @@ def run_notebook(path: Path, output_dir: Path, cell_timeout: int) -> tuple[float
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to run (default: every notebooks/*.ipynb)")
-    parser.add_argument("--limit", type=float, default=90.0,
-                        help="seconds allowed per notebook (default: 90)")
-    parser.add_argument("--cell-timeout", type=int, default=600,
-                        help="seconds allowed per cell before giving up (default: 600)")
-    parser.add_argument("--output-dir", type=Path, default=None,
-                        help="keep the executed copies here (default: a temporary folder, deleted)")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit with status 1 when a notebook exceeds --limit")
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        help="notebooks to run (default: every notebooks/*.ipynb)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=90.0,
+        help="seconds allowed per notebook (default: 90)",
+    )
+    parser.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=600,
+        help="seconds allowed per cell before giving up (default: 600)",
+    )
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=None,
+        help=(
+            "keep the executed copies here (default: a temporary folder, "
+            "deleted)"
+        ),
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 when a notebook exceeds --limit",
+    )
     args = parser.parse_args(argv)
 
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -82,15 +112,26 @@ def main(argv: list[str] | None = None) -> int:
         width = max(len(p.name) for p in paths)
         results = []
         for path in paths:
-            seconds, error = run_notebook(path.resolve(), out, args.cell_timeout)
-            flag = "FAILED: " + error if error else ("OVER LIMIT" if seconds > args.limit else "ok")
-            print(f"{path.name:<{width}}  {seconds:7.1f} s  {flag}", flush=True)
+            seconds, error = run_notebook(
+                path.resolve(), out, args.cell_timeout
+            )
+            flag = (
+                "FAILED: " + error
+                if error
+                else ("OVER LIMIT" if seconds > args.limit else "ok")
+            )
+            print(
+                f"{path.name:<{width}}  {seconds:7.1f} s  {flag}", flush=True
+            )
             results.append((path.name, seconds, error))
 
     total = sum(seconds for _, seconds, _ in results)
     over = [name for name, seconds, _ in results if seconds > args.limit]
     failed = [name for name, _, error in results if error]
-    print(f"{'total':<{width}}  {total:7.1f} s  ({len(results)} notebooks, limit {args.limit:g} s each)")
+    print(
+        f"{'total':<{width}}  {total:7.1f} s  ({len(results)} notebooks, "
+        f"limit {args.limit:g} s each)"
+    )
     if over:
         print(f"over the {args.limit:g} s limit: {', '.join(over)}")
     if failed:

@@ -47,11 +47,27 @@ def build_book(tmp_path_factory: Any) -> BookBuild:
         return _BUILDS[ROOT]
     out = tmp_path_factory.mktemp("book")
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
+    cmd = [
+        str(jupyter_book),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(out),
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     proc = subprocess.run(
-        cmd, cwd=ROOT, env={**os.environ, **_ENV}, capture_output=True, text=True, timeout=900
+        cmd,
+        cwd=ROOT,
+        env={**os.environ, **_ENV},
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
-    _BUILDS[ROOT] = BookBuild(out / "_build" / "html", proc.returncode, proc.stdout + proc.stderr)
+    _BUILDS[ROOT] = BookBuild(
+        out / "_build" / "html", proc.returncode, proc.stdout + proc.stderr
+    )
     return _BUILDS[ROOT]
 
 
@@ -73,7 +89,12 @@ def toc_docnames() -> list[str]:
                 walk(entry.get(key, []))
 
     walk(toc.get("parts", []) + toc.get("chapters", []))
-    return [str(Path(name).with_suffix("")) if Path(name).suffix in (".md", ".ipynb") else name for name in names]
+    return [
+        str(Path(name).with_suffix(""))
+        if Path(name).suffix in (".md", ".ipynb")
+        else name
+        for name in names
+    ]
 
 
 def colab_url(notebook: str) -> str:
@@ -82,10 +103,12 @@ def colab_url(notebook: str) -> str:
     repo = config["repository"]["url"].rstrip("/")
     prefix = "https://github.com/"
     if not repo.startswith(prefix):
-        raise ValueError(f"repository.url must start with {prefix}, got {repo!r}")
+        raise ValueError(
+            f"repository.url must start with {prefix}, got {repo!r}"
+        )
     branch = config["repository"].get("branch", "main")
     colab = config["launch_buttons"]["colab_url"].rstrip("/")
-    return f"{colab}/github/{repo[len(prefix):]}/blob/{branch}/{notebook}"
+    return f"{colab}/github/{repo[len(prefix) :]}/blob/{branch}/{notebook}"
 
 
 def notebook_title(notebook: Path) -> str:

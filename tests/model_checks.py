@@ -6,9 +6,14 @@ import numpy as np
 
 def assert_close(ours, ref) -> None:
     """Outputs agree to 1e-4 relative to the reference's largest magnitude."""
-    ours, ref = keras.ops.convert_to_numpy(ours), keras.ops.convert_to_numpy(ref)
+    ours, ref = (
+        keras.ops.convert_to_numpy(ours),
+        keras.ops.convert_to_numpy(ref),
+    )
     assert ours.shape == ref.shape
-    assert np.max(np.abs(ours - ref)) <= 1e-4 * max(1.0, float(np.max(np.abs(ref))))
+    assert np.max(np.abs(ours - ref)) <= 1e-4 * max(
+        1.0, float(np.max(np.abs(ref)))
+    )
 
 
 def counts(model: keras.Model) -> tuple[int, int, int]:

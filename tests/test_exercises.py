@@ -17,11 +17,15 @@ def stacked_3x3_weights(layers_in_stack, channels):
     return layers_in_stack * 9 * channels * channels
 
 
-def bottleneck_params(c_in, filters, stride):
-    convs = (c_in + 1) * filters + (9 * filters + 1) * filters + (filters + 1) * 4 * filters
+def bottleneck_params(c_in, filters, strides):
+    convs = (
+        (c_in + 1) * filters
+        + (9 * filters + 1) * filters
+        + (filters + 1) * 4 * filters
+    )
     batch_norms = 4 * (filters + filters + 4 * filters)
     projection = 0
-    if c_in != 4 * filters or stride != 1:
+    if c_in != 4 * filters or strides != 1:
         projection = (c_in + 1) * 4 * filters + 4 * 4 * filters
     return convs + batch_norms + projection
 
@@ -30,56 +34,126 @@ def dense_block_channels(c_in, layers_in_block, growth_rate):
     return c_in + layers_in_block * growth_rate
 
 
-def inception_module_params(c_in, f1x1, f3x3_reduce, f3x3, f5x5_reduce, f5x5, pool_proj):
-    return ((c_in + 1) * f1x1 + (c_in + 1) * f3x3_reduce + (9 * f3x3_reduce + 1) * f3x3
-            + (c_in + 1) * f5x5_reduce + (25 * f5x5_reduce + 1) * f5x5 + (c_in + 1) * pool_proj)
+def inception_module_params(
+    c_in, f1x1, f3x3_reduce, f3x3, f5x5_reduce, f5x5, pool_proj
+):
+    return (
+        (c_in + 1) * f1x1
+        + (c_in + 1) * f3x3_reduce
+        + (9 * f3x3_reduce + 1) * f3x3
+        + (c_in + 1) * f5x5_reduce
+        + (25 * f5x5_reduce + 1) * f5x5
+        + (c_in + 1) * pool_proj
+    )
 
 
 def middle_block_params(channels):
     return 3 * (9 * channels + channels * channels + 4 * channels)
 
 
-def activation_bytes(height, width, channels, layers_in_stack, bytes_per_element):
-    return height * width * (3 + channels * layers_in_stack) * bytes_per_element
+def activation_bytes(
+    height, width, channels, layers_in_stack, bytes_per_element
+):
+    return (
+        height * width * (3 + channels * layers_in_stack) * bytes_per_element
+    )
 
 
 # (checker, correct solution, wrong solution, words the hint for the wrong one must contain)
 CASES = [
-    (exercises.check_conv2d_params, conv2d_params,
-     lambda k, c_in, c_out: k * k * c_in * c_out, "bias"),
-    (exercises.check_separable_conv2d_macs, separable_conv2d_macs,
-     lambda h_out, w_out, k, c_in, c_out: h_out * w_out * k * k * c_in, "pointwise"),
-    (exercises.check_stacked_3x3_weights, stacked_3x3_weights,
-     lambda layers_in_stack, channels: (2 * layers_in_stack + 1) ** 2 * channels**2, "receptive field"),
-    (exercises.check_bottleneck_params, bottleneck_params,
-     lambda c_in, filters, stride: bottleneck_params(c_in, filters, stride)
-         - ((c_in + 1) * 4 * filters + 4 * 4 * filters if c_in != 4 * filters or stride != 1 else 0),
-     "projection"),
-    (exercises.check_dense_block_channels, dense_block_channels,
-     lambda c_in, layers_in_block, growth_rate: layers_in_block * growth_rate, "start from c_in"),
-    (exercises.check_inception_module_params, inception_module_params,
-     lambda c_in, f1x1, f3x3_reduce, f3x3, f5x5_reduce, f5x5, pool_proj:
-         inception_module_params(c_in, f1x1, f3x3_reduce, f3x3, f5x5_reduce, f5x5, pool_proj)
-         - f1x1 - f3x3_reduce - f3x3 - f5x5_reduce - f5x5 - pool_proj, "bias"),
-    (exercises.check_middle_block_params, middle_block_params,
-     lambda channels: 3 * (9 * channels * channels + 4 * channels), "standard 3×3"),
-    (exercises.check_activation_bytes, activation_bytes,
-     lambda height, width, channels, layers_in_stack, bytes_per_element:
-         height * width * channels * layers_in_stack * bytes_per_element, "input image"),
+    (
+        exercises.check_conv2d_params,
+        conv2d_params,
+        lambda k, c_in, c_out: k * k * c_in * c_out,
+        "bias",
+    ),
+    (
+        exercises.check_separable_conv2d_macs,
+        separable_conv2d_macs,
+        lambda h_out, w_out, k, c_in, c_out: h_out * w_out * k * k * c_in,
+        "pointwise",
+    ),
+    (
+        exercises.check_stacked_3x3_weights,
+        stacked_3x3_weights,
+        lambda layers_in_stack, channels: (
+            (2 * layers_in_stack + 1) ** 2 * channels**2
+        ),
+        "receptive field",
+    ),
+    (
+        exercises.check_bottleneck_params,
+        bottleneck_params,
+        lambda c_in, filters, strides: (
+            bottleneck_params(c_in, filters, strides)
+            - (
+                (c_in + 1) * 4 * filters + 4 * 4 * filters
+                if c_in != 4 * filters or strides != 1
+                else 0
+            )
+        ),
+        "projection",
+    ),
+    (
+        exercises.check_dense_block_channels,
+        dense_block_channels,
+        lambda c_in, layers_in_block, growth_rate: (
+            layers_in_block * growth_rate
+        ),
+        "start from c_in",
+    ),
+    (
+        exercises.check_inception_module_params,
+        inception_module_params,
+        lambda c_in, f1x1, f3x3_reduce, f3x3, f5x5_reduce, f5x5, pool_proj: (
+            inception_module_params(
+                c_in, f1x1, f3x3_reduce, f3x3, f5x5_reduce, f5x5, pool_proj
+            )
+            - f1x1
+            - f3x3_reduce
+            - f3x3
+            - f5x5_reduce
+            - f5x5
+            - pool_proj
+        ),
+        "bias",
+    ),
+    (
+        exercises.check_middle_block_params,
+        middle_block_params,
+        lambda channels: 3 * (9 * channels * channels + 4 * channels),
+        "standard 3×3",
+    ),
+    (
+        exercises.check_activation_bytes,
+        activation_bytes,
+        lambda height, width, channels, layers_in_stack, bytes_per_element: (
+            height * width * channels * layers_in_stack * bytes_per_element
+        ),
+        "input image",
+    ),
 ]
 IDS = [checker.__name__ for checker, *_ in CASES]
 
 
-@pytest.mark.parametrize(("checker", "correct", "wrong", "hint"), CASES, ids=IDS)
-def test_checker_accepts_the_correct_solution(checker, correct, wrong, hint, capsys):
+@pytest.mark.parametrize(
+    ("checker", "correct", "wrong", "hint"), CASES, ids=IDS
+)
+def test_checker_accepts_the_correct_solution(
+    checker, correct, wrong, hint, capsys
+):
     assert checker(correct) is True
     out = capsys.readouterr().out
     assert out.startswith("Correct:")
     assert "all" in out and "cases" in out
 
 
-@pytest.mark.parametrize(("checker", "correct", "wrong", "hint"), CASES, ids=IDS)
-def test_checker_rejects_a_wrong_solution_with_a_specific_hint(checker, correct, wrong, hint, capsys):
+@pytest.mark.parametrize(
+    ("checker", "correct", "wrong", "hint"), CASES, ids=IDS
+)
+def test_checker_rejects_a_wrong_solution_with_a_specific_hint(
+    checker, correct, wrong, hint, capsys
+):
     assert checker(wrong) is False
     out = capsys.readouterr().out
     assert out.startswith("Not yet:")
@@ -87,8 +161,12 @@ def test_checker_rejects_a_wrong_solution_with_a_specific_hint(checker, correct,
     assert hint in out, out
 
 
-@pytest.mark.parametrize(("checker", "correct", "wrong", "hint"), CASES, ids=IDS)
-def test_checker_rejects_an_answer_off_by_one(checker, correct, wrong, hint, capsys):
+@pytest.mark.parametrize(
+    ("checker", "correct", "wrong", "hint"), CASES, ids=IDS
+)
+def test_checker_rejects_an_answer_off_by_one(
+    checker, correct, wrong, hint, capsys
+):
     assert checker(lambda **case: correct(**case) + 1) is False
     assert "Not yet:" in capsys.readouterr().out
 

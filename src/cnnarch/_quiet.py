@@ -1,9 +1,11 @@
-"""Import TensorFlow without its pre-initialisation log lines when the user asked for quiet.
+"""Import TensorFlow without its pre-initialisation log lines when the user
+asked for quiet.
 
-TensorFlow writes a few lines to the C-level stderr while its shared libraries load, before its
-own logging is set up, so ``TF_CPP_MIN_LOG_LEVEL=3`` cannot silence them. When that variable is
-"3" we honour it by pointing file descriptor 2 at /dev/null for the import alone, and we
-raise TensorFlow's Python logger to ERROR, so that advice such as the tf.function retracing
+TensorFlow writes a few lines to the C-level stderr while its shared libraries
+load, before its own logging is set up, so ``TF_CPP_MIN_LOG_LEVEL=3`` cannot
+silence them. When that variable is "3" we honour it by pointing file
+descriptor 2 at /dev/null for the import alone, and we raise TensorFlow's
+Python logger to ERROR, so that advice such as the tf.function retracing
 warning (which prints a memory address) stays out of notebook outputs too.
 """
 
@@ -14,13 +16,13 @@ import sys
 
 
 def import_tensorflow_quietly() -> None:
-    """Import TensorFlow once, hiding its log below errors if TF_CPP_MIN_LOG_LEVEL is '3'."""
+    """Import TensorFlow once, with its log below errors hidden if
+    TF_CPP_MIN_LOG_LEVEL is '3'."""
     quiet = os.environ.get("TF_CPP_MIN_LOG_LEVEL") == "3"
-    if "tensorflow" in sys.modules or not quiet:
-        import tensorflow
-    else:
+    if quiet and "tensorflow" not in sys.modules:
         _import_with_stderr_closed()
-        import tensorflow
+    import tensorflow
+
     if quiet:
         tensorflow.get_logger().setLevel("ERROR")
 

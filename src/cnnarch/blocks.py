@@ -1,115 +1,111 @@
-"""Pieces every architecture family shares: argument checks, the classifier head, weight loading.
+"""Building units that more than one family uses, and the classifier head.
 
-Families import this module; it imports no family. Every check runs before any layer is built,
-so a bad argument costs nothing and its message names the argument, the limit and the value.
+A unit takes the input tensor first and a ``name`` prefix, and returns the
+output tensor; its layers are named ``<name>_conv``, ``<name>_bn``, ...
 """
 
 from __future__ import annotations
 
-import math
-import os
-import socket
-from collections.abc import Callable
 from typing import Any
 
 import keras
 from keras import layers
 
-POOLING_CHOICES = (None, "avg", "max")
-IMAGENET_CLASSES = 1000
-_WEIGHTS_HOST = ("storage.googleapis.com", 443)
+__all__ = [
+    "conv_bn",
+    "conv_relu",
+    "sepconv_bn",
+    "pooled_classifier",
+    "scale_filters",
+]
+
+#: keras.applications' batch-norm epsilon in ResNet and DenseNet, kept so that
+#: outputs match exactly.
+EPSILON = 1.001e-5
 
 
-def check_activation(classifier_activation: Any, model_name: str) -> None:
-    """Reject a classifier activation that Keras cannot resolve, naming the argument."""
-    if classifier_activation is None or callable(classifier_activation):
-        return
-    try:
-        keras.activations.get(classifier_activation)
-    except (ValueError, TypeError):
-        raise ValueError(
-            "classifier_activation must be None, a callable or a Keras activation name "
-            f"such as 'softmax' for {model_name}, got {classifier_activation!r}"
-        ) from None
-
-
-def check_width_multiplier(width_multiplier: Any, model_name: str) -> None:
-    """Reject a width multiplier that is not a finite number > 0 (a bool is no number here)."""
-    if (
-        isinstance(width_multiplier, bool)
-        or not isinstance(width_multiplier, (int, float))
-        or not 0 < width_multiplier < math.inf
-    ):
-        raise ValueError(
-            f"width_multiplier must be a number > 0 for {model_name}, got {width_multiplier!r}"
-        )
-
-
-def scale_filters(filters: int, width_multiplier: float) -> int:
-    """A filter count times the width multiplier, rounded, and at least 1."""
-    return max(1, round(filters * width_multiplier))
-
-
-def check_builder_args(
-    model_name: str,
+def conv_bn(
+    x: keras.KerasTensor,
+    filters: int,
+    kernel: int | tuple[int, int],
+    strides: int = 1,
+    padding: str = "same",
     *,
-    include_top: bool,
-    weights: str | os.PathLike | None,
-    input_shape: tuple[int | None, ...] | None,
-    pooling: str | None,
-    classes: int,
-    classifier_activation: Any,
-    default_size: int,
-    min_size: int,
-) -> tuple[int | None, int | None, int]:
-    """Validate the keras.applications-style arguments and return the input shape to build with.
+    name: str,
+) -> keras.KerasTensor:
+    """Bias-free convolution, batch norm without scale, ReLU (Inception v3's
+    unit)."""
+    x = layers.Conv2D(
+        filters,
+        kernel,
+        strides=strides,
+        padding=padding,
+        use_bias=False,
+        name=f"{name}_conv",
+    )(x)
+    x = layers.BatchNormalization(axis=3, scale=False, name=f"{name}_bn")(x)
+    return layers.Activation("relu", name=f"{name}_relu")(x)
 
-    Follows keras.applications: with ``input_shape=None`` the input is ``default_size`` square
-    when the top is included and ``(None, None, 3)`` otherwise.
+
+def conv_relu(
+    x: keras.KerasTensor,
+    filters: int,
+    kernel: int,
+    strides: int = 1,
+    *,
+    name: str,
+    batch_norm: bool = False,
+) -> keras.KerasTensor:
+    """Convolution + ReLU (GoogLeNet, Table 1); with batch_norm: bias-free conv
+    + BN + ReLU."""
+    x = layers.Conv2D(
+        filters,
+        kernel,
+        strides=strides,
+        padding="same",
+        use_bias=not batch_norm,
+        name=f"{name}_conv",
+    )(x)
+    if batch_norm:
+        x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    return layers.Activation("relu", name=f"{name}_relu")(x)
+
+
+def sepconv_bn(
+    x: keras.KerasTensor,
+    filters: int,
+    *,
+    name: str,
+    relu: str | None = "before",
+    intermediate_activation: str | None = None,
+) -> keras.KerasTensor:
+    """ReLU -> 3x3 separable conv -> BN, Xception's unit (Fig. 5);
+    ``relu="after"``: conv -> BN -> ReLU.
+
+    With an ``intermediate_activation`` the separable convolution is built as
+    ``<name>_depthwise`` -> ``<name>_inner_act`` -> ``<name>_pointwise``: the
+    same weights, plus an activation between the two steps (Fig. 10).
     """
-    if weights is not None and weights != "imagenet":
-        if not isinstance(weights, (str, os.PathLike)) or not os.path.exists(weights):
-            raise ValueError(
-                f"weights must be None, 'imagenet' or the path of an existing weights file, got {weights!r}"
-            )
-    if not isinstance(classes, int) or isinstance(classes, bool) or classes < 1:
-        raise ValueError(f"classes must be an integer >= 1 for {model_name}, got {classes!r}")
-    if pooling not in POOLING_CHOICES:
-        raise ValueError(f"pooling must be None, 'avg' or 'max' for {model_name}, got {pooling!r}")
-    check_activation(classifier_activation, model_name)
-    if weights == "imagenet" and include_top and classifier_activation not in (None, "softmax"):
-        raise ValueError(
-            "classifier_activation must be None or 'softmax' when weights='imagenet' and "
-            f"include_top=True for {model_name}, got {classifier_activation!r}"
-        )
-    if weights == "imagenet" and include_top and classes != IMAGENET_CLASSES:
-        raise ValueError(
-            f"classes must be {IMAGENET_CLASSES} when weights='imagenet' and include_top=True "
-            f"for {model_name}, got {classes}"
-        )
-
-    if input_shape is None:
-        return (default_size, default_size, 3) if include_top else (None, None, 3)
-    shape = tuple(input_shape)
-    if len(shape) != 3:
-        raise ValueError(
-            f"input_shape must have rank 3 (height, width, channels) for {model_name}, got {input_shape!r}"
-        )
-    if weights == "imagenet" and shape[2] != 3:
-        raise ValueError(
-            f"input_shape must have 3 channels when weights='imagenet' for {model_name}, got {input_shape!r}"
-        )
-    for side in shape[:2]:
-        if side is not None and side < min_size:
-            raise ValueError(
-                f"input_shape must be at least {min_size}x{min_size} for {model_name}, got {input_shape!r}"
-            )
-    if weights == "imagenet" and include_top and shape != (default_size, default_size, 3):
-        raise ValueError(
-            f"input_shape must be {(default_size, default_size, 3)} when weights='imagenet' and "
-            f"include_top=True for {model_name}, got {input_shape!r}"
-        )
-    return shape
+    if relu == "before":
+        x = layers.Activation("relu", name=f"{name}_act")(x)
+    if intermediate_activation is None:
+        x = layers.SeparableConv2D(
+            filters, 3, padding="same", use_bias=False, name=name
+        )(x)
+    else:
+        x = layers.DepthwiseConv2D(
+            3, padding="same", use_bias=False, name=f"{name}_depthwise"
+        )(x)
+        x = layers.Activation(
+            intermediate_activation, name=f"{name}_inner_act"
+        )(x)
+        x = layers.Conv2D(
+            filters, 1, use_bias=False, name=f"{name}_pointwise"
+        )(x)
+    x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    if relu == "after":
+        x = layers.Activation("relu", name=f"{name}_act")(x)
+    return x
 
 
 def pooled_classifier(
@@ -120,14 +116,17 @@ def pooled_classifier(
     classes: int,
     classifier_activation: Any,
 ) -> keras.KerasTensor:
-    """Global-average-pool then a dense classifier, or the bare pooling when the top is left off.
+    """Global average pool + dense classifier, or the bare pooling without the
+    top.
 
-    Names follow keras.applications' ResNet, DenseNet, Inception v3 and Xception: ``avg_pool``,
-    ``max_pool``, ``predictions``.
+    Names follow keras.applications' ResNet, DenseNet, Inception v3 and
+    Xception: ``avg_pool``, ``max_pool``, ``predictions``.
     """
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+        return layers.Dense(
+            classes, activation=classifier_activation, name="predictions"
+        )(x)
     if pooling == "avg":
         return layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if pooling == "max":
@@ -135,37 +134,6 @@ def pooled_classifier(
     return x
 
 
-def _check_weights_reachable(timeout: float = 5.0) -> None:
-    """Fail fast, with a clear message, when the pretrained weights cannot be downloaded."""
-    try:
-        with socket.create_connection(_WEIGHTS_HOST, timeout=timeout):
-            return
-    except OSError as err:
-        raise RuntimeError(
-            "weights='imagenet' downloads the keras.applications weights, but "
-            f"{_WEIGHTS_HOST[0]} is not reachable from this machine ({err}). "
-            "Run where the internet is reachable (e.g. Colab), or pass weights=None or a file path."
-        ) from None
-
-
-def load_weights(
-    model: keras.Model,
-    weights: str | os.PathLike | None,
-    reference: Callable[..., keras.Model],
-    **reference_kwargs: Any,
-) -> keras.Model:
-    """Load ``weights`` into ``model``: a file path directly, or 'imagenet' via the reference model.
-
-    For 'imagenet' the matching ``keras.applications`` model is built with its pretrained weights
-    and they are copied across in order, which works because our builders create the same
-    weights in the same order.
-    """
-    if weights is None:
-        return model
-    if weights != "imagenet":
-        model.load_weights(weights)
-        return model
-    _check_weights_reachable()
-    ref = reference(weights="imagenet", **reference_kwargs)
-    model.set_weights(ref.get_weights())
-    return model
+def scale_filters(filters: int, width_multiplier: float) -> int:
+    """A filter count times the width multiplier, rounded, and at least 1."""
+    return max(1, round(filters * width_multiplier))

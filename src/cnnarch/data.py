@@ -1,29 +1,31 @@
-"""Real image data for the chapters: offline digits by default, CIFAR-10 when online.
+"""Real image data for the chapters: offline digits by default, CIFAR-10 when
+online.
 
-Two datasets, one pipeline, both ending as float32 images of shape (32, 32, 3) in [0, 1] and
-int32 labels:
+Two datasets, one pipeline, both ending as float32 images of shape (32, 32, 3)
+in [0, 1] and int32 labels:
 
-- ``"digits"`` (default, offline): scikit-learn's bundled handwritten digits (UCI, 1,797
-  grey 8x8 images, 10 classes, shipped inside scikit-learn so nothing is downloaded), resized
-  bilinearly to 32x32, grey replicated to three channels, scaled from 0..16 to [0, 1]. A fixed,
-  stratified 70/15/15 split (seed ``SPLIT_SEED``) gives 1,257 training, 270 validation and 270
-  test images.
-- ``"cifar10"`` (online, e.g. Colab): ``keras.datasets.cifar10.load_data()`` (Krizhevsky, 2009),
-  scaled to [0, 1]; a fixed, stratified 5,000 images of the 50,000 training images become the
-  validation set, giving 45,000 / 5,000 / 10,000. Offline and without a cached archive it raises
-  a RuntimeError within seconds instead of hanging on the download.
+- ``"digits"`` (default, offline): scikit-learn's bundled handwritten digits
+  (UCI, 1,797 grey 8x8 images, 10 classes, shipped inside scikit-learn so
+  nothing is downloaded), resized bilinearly to 32x32, grey replicated to three
+  channels, scaled from 0..16 to [0, 1]. A fixed, stratified 70/15/15 split
+  (seed ``SPLIT_SEED``) gives 1,257 training, 270 validation and 270 test
+  images.
+- ``"cifar10"`` (online, e.g. Colab): ``keras.datasets.cifar10.load_data()``
+  (Krizhevsky, 2009), scaled to [0, 1]; a fixed, stratified 5,000 images of the
+  50,000 training images become the validation set, giving 45,000 / 5,000 /
+  10,000. Offline and without a cached archive it raises a RuntimeError within
+  seconds instead of hanging on the download.
 
-Pick one with ``name=`` or the environment variable ``CNNARCH_DATASET``. ``load_arrays`` returns
-NumPy arrays; ``load_datasets`` returns ``tf.data`` pipelines (cache, seeded shuffle, batch,
-optional seeded augmentation with Keras preprocessing layers, prefetch).
+Pick one with ``name=`` or the environment variable ``CNNARCH_DATASET``.
+``load_arrays`` returns NumPy arrays; ``load_datasets`` returns ``tf.data``
+pipelines (cache, seeded shuffle, batch, optional seeded augmentation with
+Keras preprocessing layers, prefetch).
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import socket
-import threading
 from dataclasses import dataclass
 
 import keras
@@ -31,28 +33,52 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-__all__ = ["DATASETS", "DatasetInfo", "augmentation", "load_arrays", "load_datasets"]
+from . import network
+from .checks import check_bool, check_choice, check_int, check_number
+
+__all__ = [
+    "DATASETS",
+    "DatasetInfo",
+    "augmentation",
+    "load_arrays",
+    "load_datasets",
+]
 
 DATASETS = ("digits", "cifar10")
 ENV_VAR = "CNNARCH_DATASET"
 SPLIT_SEED = 0
 IMAGE_SIZE = 32
 CIFAR10_CLASSES = (
-    "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
 )
 CIFAR10_VAL_SIZE = 5000
-# The host in keras/src/datasets/cifar10.py: origin = "https://www.cs.toronto.edu/~kriz/...".
+# The host in keras/src/datasets/cifar10.py: origin =
+# "https://www.cs.toronto.edu/~kriz/...".
 CIFAR10_HOST = ("www.cs.toronto.edu", 443)
-# What keras' get_file checks before it downloads: the archive in <KERAS_HOME>/datasets
-# (name of Keras >= 3.9; the second one is the name older Keras versions use).
-CIFAR10_ARCHIVES = ("cifar-10-batches-py-target_archive", "cifar-10-batches-py.tar.gz")
+# What keras' get_file checks before it downloads: the archive in
+# <KERAS_HOME>/datasets (name of Keras >= 3.9; the second one is the name older
+# Keras versions use).
+CIFAR10_ARCHIVES = (
+    "cifar-10-batches-py-target_archive",
+    "cifar-10-batches-py.tar.gz",
+)
 
 Split = tuple[np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    """What a model needs to know about a dataset: classes, input shape, split sizes."""
+    """What a model needs to know about a dataset: classes, input shape, split
+    sizes."""
 
     name: str
     num_classes: int
@@ -64,18 +90,22 @@ class DatasetInfo:
 def _resolve_name(name: str | None) -> str:
     """The dataset to load: ``name``, else $CNNARCH_DATASET, else 'digits'."""
     chosen = name if name is not None else os.environ.get(ENV_VAR, "digits")
-    if chosen not in DATASETS:
-        source = "name" if name is not None else ENV_VAR
-        raise ValueError(f"{source} must be one of {DATASETS}, got {chosen!r}")
-    return chosen
+    return check_choice(
+        "name" if name is not None else ENV_VAR, chosen, DATASETS
+    )
 
 
-def _stratified_split(y: np.ndarray, n_holdout: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (kept, held out), with ``n_holdout`` drawn stratified by label."""
+def _stratified_split(
+    y: np.ndarray, n_holdout: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (kept, held out), with ``n_holdout`` drawn stratified by
+    label."""
     from sklearn.model_selection import train_test_split
 
     index = np.arange(len(y))
-    kept, held = train_test_split(index, test_size=n_holdout, stratify=y, random_state=seed)
+    kept, held = train_test_split(
+        index, test_size=n_holdout, stratify=y, random_state=seed
+    )
     return np.sort(kept), np.sort(held)
 
 
@@ -85,14 +115,19 @@ def _read_only(*arrays: np.ndarray) -> None:
         a.flags.writeable = False
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _digits() -> tuple[Split, Split, Split]:
-    """scikit-learn's 8x8 digits as 32x32x3 floats in [0, 1], split 70/15/15 stratified."""
-    from sklearn.datasets import load_digits  # a dependency of cnnarch; ships the data offline
+    """scikit-learn's 8x8 digits as 32x32x3 floats in [0, 1], split 70/15/15
+    stratified."""
+    from sklearn.datasets import (
+        load_digits,
+    )  # a dependency of cnnarch; ships the data offline
 
     bunch = load_digits()
     x = (bunch.images / 16.0).astype("float32")[..., None]
-    x = keras.ops.image.resize(x, (IMAGE_SIZE, IMAGE_SIZE), interpolation="bilinear")
+    x = keras.ops.image.resize(
+        x, (IMAGE_SIZE, IMAGE_SIZE), interpolation="bilinear"
+    )
     x = np.repeat(np.clip(keras.ops.convert_to_numpy(x), 0.0, 1.0), 3, axis=-1)
     y = bunch.target.astype("int32")
     n_test = round(0.15 * len(y))
@@ -104,83 +139,96 @@ def _digits() -> tuple[Split, Split, Split]:
     return splits
 
 
-def _keras_datasets_dir() -> str:
-    """Where keras caches downloads: $KERAS_HOME/datasets, else ~/.keras/datasets."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return os.path.join(home, "datasets")
-
-
 def _cifar10_cached() -> bool:
     """Whether keras would find the CIFAR-10 archive without downloading it."""
-    folder = _keras_datasets_dir()
-    return any(os.path.exists(os.path.join(folder, f)) for f in CIFAR10_ARCHIVES)
+    folder = network.keras_cache_dir("datasets")
+    return any(
+        os.path.exists(os.path.join(folder, f)) for f in CIFAR10_ARCHIVES
+    )
 
 
-def _reachable(host: tuple[str, int], timeout: float = 3.0) -> bool:
-    """Whether a TCP connection to ``host`` opens within ``timeout`` seconds (DNS included)."""
-    result: list[bool] = []
-
-    def probe() -> None:
-        try:
-            with socket.create_connection(host, timeout=timeout):
-                result.append(True)
-        except OSError:
-            result.append(False)
-
-    # A thread bounds the whole probe: create_connection's timeout does not cover DNS look-up.
-    thread = threading.Thread(target=probe, daemon=True)
-    thread.start()
-    thread.join(timeout + 0.5)
-    return bool(result and result[0])
-
-
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cifar10() -> tuple[Split, Split, Split]:
-    """keras' CIFAR-10 as floats in [0, 1], 5,000 training images held out for validation."""
-    if not _cifar10_cached() and not _reachable(CIFAR10_HOST):
+    """keras' CIFAR-10 as floats in [0, 1], 5,000 training images held out for
+    validation."""
+    if not _cifar10_cached() and not network.reachable(CIFAR10_HOST):
         raise RuntimeError(
-            f"CIFAR-10 is not cached in {_keras_datasets_dir()} and {CIFAR10_HOST[0]} is not "
-            "reachable, so keras.datasets.cifar10.load_data() cannot download it. Run where the "
-            "internet is reachable (e.g. Colab) once to cache it, or use name='digits' "
+            "CIFAR-10 is not cached in "
+            f"{network.keras_cache_dir('datasets')} and {CIFAR10_HOST[0]} is "
+            "not "
+            "reachable, so keras.datasets.cifar10.load_data() cannot "
+            "download it. Run where the "
+            "internet is reachable (e.g. Colab) once to cache it, or use "
+            "name='digits' "
             f"(unset {ENV_VAR})."
         )
     (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
     x_train = (x_train / np.float32(255)).astype("float32")
     x_test = (x_test / np.float32(255)).astype("float32")
-    y_train, y_test = y_train.reshape(-1).astype("int32"), y_test.reshape(-1).astype("int32")
+    y_train, y_test = (
+        y_train.reshape(-1).astype("int32"),
+        y_test.reshape(-1).astype("int32"),
+    )
     train, val = _stratified_split(y_train, CIFAR10_VAL_SIZE, SPLIT_SEED)
-    splits = (x_train[train], y_train[train]), (x_train[val], y_train[val]), (x_test, y_test)
+    splits = (
+        (x_train[train], y_train[train]),
+        (x_train[val], y_train[val]),
+        (x_test, y_test),
+    )
     _read_only(*(a for split in splits for a in split))
     return splits
 
 
-def load_arrays(name: str | None = None) -> tuple[Split, Split, Split, DatasetInfo]:
-    """Return ``(x_train, y_train), (x_val, y_val), (x_test, y_test), info`` as NumPy arrays.
+def load_arrays(
+    name: str | None = None,
+) -> tuple[Split, Split, Split, DatasetInfo]:
+    """Return ``(x_train, y_train), (x_val, y_val), (x_test, y_test), info`` as
+    NumPy arrays.
 
-    Images are float32 (n, 32, 32, 3) in [0, 1], labels int32 (n,). The arrays are cached and
-    read-only: copy one (``x.copy()``) before changing it in place.
+    Images are float32 (n, 32, 32, 3) in [0, 1], labels int32 (n,). The arrays
+    are cached and read-only: copy one (``x.copy()``) before changing it in
+    place.
     """
     name = _resolve_name(name)
     splits = _digits() if name == "digits" else _cifar10()
-    class_names = tuple(str(i) for i in range(10)) if name == "digits" else CIFAR10_CLASSES
+    class_names = (
+        tuple(str(i) for i in range(10))
+        if name == "digits"
+        else CIFAR10_CLASSES
+    )
     info = DatasetInfo(
         name=name,
         num_classes=len(class_names),
         input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3),
-        sizes={part: len(split[1]) for part, split in zip(("train", "val", "test"), splits)},
+        sizes={
+            part: len(split[1])
+            for part, split in zip(("train", "val", "test"), splits)
+        },
         class_names=class_names,
     )
     return (*splits, info)
 
 
-def augmentation(*, flip: bool = True, translate: float = 0.1, seed: int = 0) -> keras.Sequential:
-    """Random horizontal flip and translation as Keras preprocessing layers, seeded."""
+def augmentation(
+    *, flip: bool = True, translate: float = 0.1, seed: int = 0
+) -> keras.Sequential:
+    """Random horizontal flip and translation as Keras preprocessing layers,
+    seeded."""
+    check_bool("flip", flip)
+    check_number("translate", translate, low=0, high=1)
+    check_int("seed", seed, min=0)
     steps: list[layers.Layer] = []
     if flip:
-        steps.append(layers.RandomFlip("horizontal", seed=seed, name="aug_flip"))
+        steps.append(
+            layers.RandomFlip("horizontal", seed=seed, name="aug_flip")
+        )
     steps.append(
         layers.RandomTranslation(
-            translate, translate, fill_mode="constant", seed=seed, name="aug_translate"
+            translate,
+            translate,
+            fill_mode="constant",
+            seed=seed,
+            name="aug_translate",
         )
     )
     return keras.Sequential(steps, name="augmentation")
@@ -188,28 +236,42 @@ def augmentation(*, flip: bool = True, translate: float = 0.1, seed: int = 0) ->
 
 def load_datasets(
     name: str | None = None,
+    *,
     batch_size: int = 64,
     augment: bool = False,
     seed: int = 0,
 ) -> tuple[tf.data.Dataset, tf.data.Dataset, tf.data.Dataset, DatasetInfo]:
-    """Return ``(train_ds, val_ds, test_ds, info)``: batched ``tf.data`` pipelines of one dataset.
+    """Return ``(train_ds, val_ds, test_ds, info)``: batched ``tf.data``
+    pipelines of one dataset.
 
-    All three are cached and prefetched; only the training set is shuffled (seeded, reshuffled
-    every epoch) and, with ``augment=True``, augmented: random translation, plus a horizontal flip
-    for CIFAR-10 only, since a mirrored digit is often another digit or none.
+    All three are cached and prefetched; only the training set is shuffled
+    (seeded, reshuffled every epoch) and, with ``augment=True``, augmented:
+    random translation, plus a horizontal flip for CIFAR-10 only, since a
+    mirrored digit is often another digit or none.
     """
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    check_int("batch_size", batch_size)
+    check_bool("augment", augment)
+    check_int("seed", seed, min=0)
     train, val, test, info = load_arrays(name)
 
     def pipeline(split: Split, training: bool) -> tf.data.Dataset:
         ds = tf.data.Dataset.from_tensor_slices(split).cache()
         if training:
-            ds = ds.shuffle(len(split[1]), seed=seed, reshuffle_each_iteration=True)
+            ds = ds.shuffle(
+                len(split[1]), seed=seed, reshuffle_each_iteration=True
+            )
         ds = ds.batch(batch_size)
         if training and augment:
             aug = augmentation(flip=info.name != "digits", seed=seed)
-            ds = ds.map(lambda x, y: (aug(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
+            ds = ds.map(
+                lambda x, y: (aug(x, training=True), y),
+                num_parallel_calls=tf.data.AUTOTUNE,
+            )
         return ds.prefetch(tf.data.AUTOTUNE)
 
-    return pipeline(train, True), pipeline(val, False), pipeline(test, False), info
+    return (
+        pipeline(train, True),
+        pipeline(val, False),
+        pipeline(test, False),
+        info,
+    )
