@@ -31,7 +31,10 @@ def _texts(output: dict) -> list[str]:
     if output["output_type"] == "stream":
         return ["".join(output["text"])]
     if output["output_type"] == "error":
-        return ["\n".join(output.get("traceback", [])), output.get("evalue", "")]
+        return [
+            "\n".join(output.get("traceback", [])),
+            output.get("evalue", ""),
+        ]
     data = output.get("data", {})
     return ["".join(data[kind]) for kind in TEXT_TYPES if kind in data]
 
@@ -47,10 +50,15 @@ def _problems(path: Path) -> list[str]:
         raises = "raises-exception" in cell.get("metadata", {}).get("tags", [])
         where = f"{path.name} code cell {code_index}"
         for output in cell.get("outputs", []):
-            if output["output_type"] == "stream" and output["name"] == "stderr":
+            if (
+                output["output_type"] == "stream"
+                and output["name"] == "stderr"
+            ):
                 found.append(f"{where}: a stderr stream")
             if output["output_type"] == "error" and not raises:
-                found.append(f"{where}: an error in a cell not tagged raises-exception")
+                found.append(
+                    f"{where}: an error in a cell not tagged raises-exception"
+                )
             for text in _texts(output):
                 for what, pattern in FORBIDDEN.items():
                     if what == "a traceback" and raises:
@@ -82,8 +90,12 @@ def test_the_scan_catches_what_it_looks_for(tmp_path):
                         "text": "WARNING: retracing <function f at 0x7ff4a1b2c3d0>\n"
                         "read /root/.keras/models/w.h5",
                     },
-                    {"output_type": "error", "ename": "E", "evalue": "",
-                     "traceback": ["Traceback (most recent call last)"]},
+                    {
+                        "output_type": "error",
+                        "ename": "E",
+                        "evalue": "",
+                        "traceback": ["Traceback (most recent call last)"],
+                    },
                 ],
             }
         ]
@@ -91,6 +103,12 @@ def test_the_scan_catches_what_it_looks_for(tmp_path):
     path = tmp_path / "bad.ipynb"
     path.write_text(json.dumps(bad))
     text = "\n".join(_problems(path))
-    for what in ("stderr", "memory address", "warning", "machine path", "traceback",
-                 "raises-exception"):
+    for what in (
+        "stderr",
+        "memory address",
+        "warning",
+        "machine path",
+        "traceback",
+        "raises-exception",
+    ):
         assert what in text
