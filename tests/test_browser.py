@@ -243,3 +243,38 @@ def test_page_renders(browser, server, shot, docname):
     path = SCREENSHOTS / f"{shot}.png"
     assert browser.save_screenshot(str(path)), f"could not write {path}"
     print(f"screenshot: {path} ({local_imgs} local images)")
+
+
+CHAPTERS = [name for name in toc_docnames() if name.startswith("notebooks/")]
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_chapter_fits_the_page(browser, server, docname):
+    """At 1280 px no code cell and no page scrolls sideways."""
+    browser.set_window_size(1280, 1000)
+    browser.get(f"{server}/{docname}.html")
+    page_width, window_width = browser.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert page_width <= window_width, (
+        f"{docname}: the page is {page_width} px wide in a {window_width} px "
+        "window"
+    )
+    # every code cell's input, folded ones unfolded first
+    browser.execute_script(
+        "document.querySelectorAll('details').forEach(d => d.open = true)"
+    )
+    too_wide = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.cell_input pre'))"
+        ".filter(p => p.scrollWidth > p.clientWidth + 1)"
+        ".map(p => p.textContent.split('\\n').reduce("
+        "(a, b) => (b.length > a.length ? b : a), ''))"
+    )
+    assert not too_wide, (
+        f"{docname}: {len(too_wide)} code cells scroll sideways, e.g. "
+        f"{too_wide[0]!r}"
+    )
+    if docname.endswith(("01_convolution_cost", "07_xception")):
+        SCREENSHOTS.mkdir(exist_ok=True)
+        shot = SCREENSHOTS / f"{docname.split('/')[-1]}_1280.png"
+        browser.save_screenshot(str(shot))
