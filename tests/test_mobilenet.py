@@ -75,7 +75,7 @@ def test_default_models_equal_keras(ours, ref, counted):
     ],
 )
 def test_mobilenet_options_equal_keras(kwargs):
-    kwargs = dict(include_top=False, input_shape=(67, 45, 3), **kwargs)
+    kwargs = {"include_top": False, "input_shape": (67, 45, 3), **kwargs}
     assert_twins(
         MobileNet(**kwargs),
         keras.applications.MobileNet(weights=None, **kwargs),
@@ -91,7 +91,7 @@ def test_mobilenet_options_equal_keras(kwargs):
 )
 def test_mobilenet_v2_options_equal_keras(kwargs):
     # 67x45: odd and even sides, so both of correct_pad's paddings occur.
-    kwargs = dict(include_top=False, input_shape=(67, 45, 3), **kwargs)
+    kwargs = {"include_top": False, "input_shape": (67, 45, 3), **kwargs}
     assert_twins(
         MobileNetV2(**kwargs),
         keras.applications.MobileNetV2(weights=None, **kwargs),
