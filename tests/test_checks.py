@@ -10,10 +10,11 @@ import os
 import re
 
 import keras
+import numpy as np
 import pytest
 
 import cnnarch
-from cnnarch import checks, cost, data, train
+from cnnarch import checks, cost, data, preprocessing, train
 
 GOOD = dict(
     include_top=True,
@@ -93,6 +94,8 @@ CANONICAL = [
     cnnarch.InceptionV3,
     cnnarch.Xception,
     cnnarch.GoogLeNet,
+    cnnarch.MobileNet,
+    cnnarch.MobileNetV2,
 ]
 # (keyword arguments, exception, what the message must contain)
 CANONICAL_BAD = [
@@ -154,6 +157,8 @@ SMALL = [
     cnnarch.SmallInception,
     cnnarch.SmallXception,
     cnnarch.MiniXception,
+    cnnarch.SmallMobileNet,
+    cnnarch.SmallMobileNetV2,
 ]
 SMALL_BAD = [
     ({"input_shape": (32, 32)}, ValueError, "input_shape must have rank 3"),
@@ -355,6 +360,72 @@ OWN_BAD = [
     ),
     (cnnarch.MiniXception, (), {"filters": (32, 0)}, ValueError, "filters"),
     (cnnarch.MiniXception, (), {"dropout": -0.1}, ValueError, "dropout"),
+    # MobileNet and MobileNetV2
+    (cnnarch.MobileNet, (), {"alpha": 0.01}, ValueError, "alpha"),
+    (cnnarch.MobileNet, (), {"alpha": "1"}, TypeError, "alpha"),
+    (
+        cnnarch.MobileNet,
+        (),
+        {"depth_multiplier": 0},
+        ValueError,
+        "depth_multiplier .*got 0",
+    ),
+    (cnnarch.MobileNet, (), {"dropout": 1.0}, ValueError, "dropout"),
+    (
+        cnnarch.MobileNet,
+        (),
+        {"weights": "imagenet", "alpha": 0.3},
+        ValueError,
+        "weights='imagenet' exists only for alpha",
+    ),
+    (
+        cnnarch.MobileNet,
+        (),
+        {"weights": "imagenet", "depth_multiplier": 2},
+        ValueError,
+        "depth_multiplier 1",
+    ),
+    (cnnarch.MobileNetV2, (), {"alpha": 0}, ValueError, "alpha .*got 0"),
+    (cnnarch.MobileNetV2, (), {"alpha": True}, TypeError, "alpha"),
+    (
+        cnnarch.MobileNetV2,
+        (),
+        {"weights": "imagenet", "alpha": 0.6},
+        ValueError,
+        "weights='imagenet' exists only for alpha",
+    ),
+    (
+        cnnarch.MobileNetV2,
+        (),
+        {"depth_multiplier": 1},
+        TypeError,
+        "depth_multiplier",
+    ),
+    (cnnarch.SmallMobileNet, (), {"alpha": -1}, ValueError, "alpha"),
+    (
+        cnnarch.SmallMobileNet,
+        (),
+        {"depth_multiplier": 1.5},
+        TypeError,
+        "depth_multiplier",
+    ),
+    (cnnarch.SmallMobileNet, (), {"dropout": -0.1}, ValueError, "dropout"),
+    (cnnarch.SmallMobileNetV2, (), {"alpha": math.nan}, ValueError, "alpha"),
+    # preprocessing
+    (
+        preprocessing.preprocess_input,
+        (np.zeros((2, 2, 3)), "alexnet"),
+        {},
+        ValueError,
+        "family must be one of .* got 'alexnet'",
+    ),
+    (
+        preprocessing.preprocess_input,
+        (np.zeros((2, 2, 4)), "vgg16"),
+        {},
+        ValueError,
+        "x must have 3 channels",
+    ),
     # cost: closed forms
     (
         cost.conv2d_params,
@@ -529,7 +600,7 @@ def test_every_public_function_is_in_the_table():
         getattr(cost, name) for name in cost.__all__ if name[0].islower()
     }
     public |= {data.load_arrays, data.load_datasets, data.augmentation}
-    public |= {train.train}
+    public |= {train.train, preprocessing.preprocess_input}
     assert not {f.__name__ for f in public - called}
 
 

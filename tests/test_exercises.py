@@ -59,6 +59,12 @@ def activation_bytes(
     )
 
 
+def inverted_residual_params(c_in, expansion, c_out):
+    hidden = expansion * c_in
+    expand = (c_in + 4) * hidden if expansion != 1 else 0
+    return expand + (9 + 4) * hidden + hidden * c_out + 4 * c_out
+
+
 # (checker, correct solution, wrong solution, words the hint for the wrong one must contain)
 CASES = [
     (
@@ -131,6 +137,17 @@ CASES = [
             height * width * channels * layers_in_stack * bytes_per_element
         ),
         "input image",
+    ),
+    (
+        exercises.check_inverted_residual_params,
+        inverted_residual_params,
+        lambda c_in, expansion, c_out: (
+            inverted_residual_params(c_in, expansion, c_out)
+            - 2 * expansion * c_in * (expansion != 1)
+            - 2 * expansion * c_in
+            - 2 * c_out
+        ),
+        "moving mean",
     ),
 ]
 IDS = [checker.__name__ for checker, *_ in CASES]

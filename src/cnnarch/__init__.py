@@ -19,6 +19,9 @@ from .densenet import *  # noqa: E402,F401,F403
 from .inception_v1 import *  # noqa: E402,F401,F403
 from .inception_v3 import *  # noqa: E402,F401,F403
 from .mini_xception import *  # noqa: E402,F401,F403
+from .mobilenet import *  # noqa: E402,F401,F403
+from .mobilenet_v2 import *  # noqa: E402,F401,F403
+from .preprocessing import *  # noqa: E402,F401,F403
 from .resnet import *  # noqa: E402,F401,F403
 from .vgg import *  # noqa: E402,F401,F403
 from .xception import *  # noqa: E402,F401,F403

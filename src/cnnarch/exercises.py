@@ -29,6 +29,7 @@ __all__ = [
     "check_inception_module_params",
     "check_middle_block_params",
     "check_activation_bytes",
+    "check_inverted_residual_params",
 ]
 
 Mistake = tuple[Callable[..., Any], str]
@@ -635,3 +636,66 @@ def check_activation_bytes(learner_fn: Callable[..., int]) -> bool:
     (same padding)."""
     __tracebackhide__ = True
     return run_exercise(ACTIVATION_BYTES, learner_fn)
+
+
+def _inverted_residual_params_reference(
+    c_in: int, expansion: int, c_out: int
+) -> int:
+    from .mobilenet_v2 import inverted_residual_block
+
+    inputs = keras.Input(shape=(8, 8, c_in))
+    out = inverted_residual_block(
+        inputs, c_out, expansion=expansion, name="block"
+    )
+    return keras.Model(inputs, out).count_params()
+
+
+def _no_moving_statistics(c_in: int, expansion: int, c_out: int) -> int:
+    hidden = expansion * c_in
+    expand = (c_in + 2) * hidden if expansion != 1 else 0
+    return expand + 11 * hidden + hidden * c_out + 2 * c_out
+
+
+INVERTED_RESIDUAL_PARAMS = Exercise(
+    title="inverted_residual_params(c_in, expansion, c_out)",
+    cases=[
+        {"c_in": 24, "expansion": 6, "c_out": 24},
+        {"c_in": 64, "expansion": 6, "c_out": 96},
+        {"c_in": 32, "expansion": 1, "c_out": 16},
+    ],
+    reference=_inverted_residual_params_reference,
+    mistakes=[
+        (
+            _no_moving_statistics,
+            "a batch norm holds four values per channel: gamma, beta and "
+            "the moving mean and variance.",
+        ),
+        (
+            lambda c_in, expansion, c_out: (
+                (c_in + 4) * c_in * (expansion != 1)
+                + 13 * c_in
+                + c_in * c_out
+                + 4 * c_out
+            ),
+            "the depthwise and projection layers work on the expanded "
+            "expansion * c_in channels.",
+        ),
+        (
+            lambda c_in, expansion, c_out: (
+                (c_in + 4) * expansion * c_in
+                + 13 * expansion * c_in
+                + expansion * c_in * c_out
+                + 4 * c_out
+            ),
+            "with expansion 1 there is no expansion layer (block 0 of "
+            "Table 2).",
+        ),
+    ],
+)
+
+
+def check_inverted_residual_params(learner_fn: Callable[..., int]) -> bool:
+    """Chapter 11: parameters of one MobileNetV2 inverted residual block
+    (no biases, three batch norms)."""
+    __tracebackhide__ = True
+    return run_exercise(INVERTED_RESIDUAL_PARAMS, learner_fn)

@@ -32,13 +32,10 @@ def imagenet_file(model_name: str, include_top: bool) -> str:
     return f"{model_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
 
 
-def _check_available(model_name: str, include_top: bool) -> None:
+def _check_available(file_name: str) -> None:
     """Raise RuntimeError if the weights are neither cached nor
     downloadable."""
-    cached = os.path.join(
-        network.keras_cache_dir("models"),
-        imagenet_file(model_name, include_top),
-    )
+    cached = os.path.join(network.keras_cache_dir("models"), file_name)
     if os.path.exists(cached) or network.reachable(WEIGHTS_HOST):
         return
     raise RuntimeError(
@@ -54,6 +51,8 @@ def load_weights(
     model: keras.Model,
     weights: str | os.PathLike | None,
     reference: Callable[..., keras.Model] | None,
+    *,
+    file_name: str | None = None,
     **reference_kwargs: Any,
 ) -> keras.Model:
     """Load ``weights`` into ``model``: a file directly, or 'imagenet' via
@@ -61,7 +60,8 @@ def load_weights(
 
     For 'imagenet' the ``reference`` keras.applications model is built with
     its pretrained weights (from Keras' cache when the file is there) and they
-    are copied across in order.
+    are copied across in order. ``file_name`` is Keras' name of the weights
+    file when it does not follow :func:`imagenet_file` (MobileNet's do not).
     """
     if weights is None:
         return model
@@ -69,7 +69,7 @@ def load_weights(
         model.load_weights(weights)
         return model
     include_top = reference_kwargs.get("include_top", True)
-    _check_available(model.name, include_top)
+    _check_available(file_name or imagenet_file(model.name, include_top))
     ref = reference(weights="imagenet", **reference_kwargs)
     model.set_weights(ref.get_weights())
     return model
