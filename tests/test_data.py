@@ -251,7 +251,7 @@ def test_cluttered_digit_sits_in_its_box_with_its_label(cluttered):
         small = inside.reshape(8, 2, 8, 2).mean(axis=(1, 3)).reshape(-1)
         nearest = np.linalg.norm(originals - small, axis=1).argmin()
         assert digits.target[nearest] == y[i]
-        assert np.abs(originals[nearest] - small).max() < 0.35
+        assert np.abs(originals[nearest] - small).max() < 0.45  # blur
 
 
 def test_cluttered_test_digits_are_not_training_digits():
@@ -262,8 +262,8 @@ def test_cluttered_test_digits_are_not_training_digits():
 
     def crops(x, boxes):
         return {
-            x[i, t : t + 8, l : l + 8, 0].tobytes()
-            for i, (t, l, _) in enumerate(boxes)
+            x[i, t : t + 8, c : c + 8, 0].tobytes()
+            for i, (t, c, _) in enumerate(boxes)
         }
 
     assert not crops(xt, bt) & crops(xs, bs)

@@ -192,7 +192,8 @@ def test_train_seeds_restarts_each_seed_from_its_own_start():
     assert runs.seeds == (0, 0, 1) and list(runs.steps) == [3, 6]
     assert runs.val_accuracy.shape == (3, 2)
     assert runs.test_accuracy.shape == (3,)
-    assert runs.params == 4 * 9 + 4 + 16 * 9 * 4 + 16 + 16 * 10 + 10
+    # conv1 9*1*4+4, conv2 9*4*8+8, dense on 2*2*8 features: 32*10+10
+    assert runs.params == 40 + 296 + 330
     # The same seed after another run: weights, optimizer and shuffle reset.
     assert runs.val_accuracy[0] == pytest.approx(runs.val_accuracy[1])
     assert runs.test_accuracy[0] == pytest.approx(runs.test_accuracy[1])

@@ -234,7 +234,10 @@ def seeded_initial_weights(model: keras.Model, seed: int) -> None:
             name = attr.removesuffix("_initializer")
             variable = getattr(layer, name, None)
             if variable is None and name in ("depthwise", "pointwise"):
+                # SeparableConv2D: depthwise_kernel; DepthwiseConv2D: kernel
                 variable = getattr(layer, f"{name}_kernel", None)
+                if variable is None:
+                    variable = getattr(layer, "kernel", None)
             if not isinstance(variable, keras.Variable):
                 continue
             key = f"{seed}:{_weight_key(variable.path)}"
@@ -324,6 +327,7 @@ def train_seeds(
             steps_per_epoch=log_every,
             validation_data=(x_val, y_val),
             validation_batch_size=len(y_val),
+            shuffle=False,  # the dataset shuffles itself, seeded
             verbose=0,
         )
         rows.append(history.history["val_accuracy"])
