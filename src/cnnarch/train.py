@@ -6,6 +6,14 @@ compiles it with sparse categorical cross-entropy and accuracy, fits it with
 Keras' progress bar, evaluates it on the test set and returns a
 ``TrainResult``. There is no hand-written training loop.
 
+``train_seeds(builder, (train, val, test), seeds, steps=..., log_every=...)``
+is the harness of the ablations (chapter 9): it traces one model once, then
+restarts it for every seed from that seed's initial weights
+(``seeded_initial_weights``, equal across variants wherever they share a
+layer), a fresh optimizer state and a seeded shuffle, and logs validation
+accuracy every ``log_every`` steps into a ``SeedRuns``.
+``paired_permutation_test`` compares two variants seed by seed.
+
 Scaling past one device goes through ``tf.distribute``: pass ``strategy=`` and
 the model, its weights and the optimizer state are created inside
 ``strategy.scope()``, and Keras splits each batch of the datasets over the
