@@ -133,7 +133,7 @@ def AblationXception(
         An uncompiled ``keras.Model``: stem conv 3x3/2 -> downsampling block
         -> 1x1 conv to the middle width when it differs from the entry width
         -> middle blocks -> downsampling block -> ReLU-SepConv-BN-ReLU ->
-        global average pooling -> dense. With the defaults: 22,570
+        global average pooling -> dense. With the defaults: 21,826
         parameters.
     """
     owner = "AblationXception"
