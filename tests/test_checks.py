@@ -159,6 +159,7 @@ SMALL = [
     cnnarch.MiniXception,
     cnnarch.SmallMobileNet,
     cnnarch.SmallMobileNetV2,
+    cnnarch.AblationXception,
 ]
 SMALL_BAD = [
     ({"input_shape": (32, 32)}, ValueError, "input_shape must have rank 3"),
@@ -426,6 +427,42 @@ OWN_BAD = [
         ValueError,
         "x must have 3 channels",
     ),
+    (
+        cnnarch.AblationXception,
+        (),
+        {"residual": True},
+        ValueError,
+        "residual .*must be one of 'all', 'projections', 'none', got True",
+    ),
+    (
+        cnnarch.AblationXception,
+        (),
+        {"groups": 5},
+        ValueError,
+        "groups must divide the middle width 24 .* got 5",
+    ),
+    (cnnarch.AblationXception, (), {"groups": 0}, ValueError, "groups"),
+    (
+        cnnarch.AblationXception,
+        (),
+        {"filters": (12, 24)},
+        ValueError,
+        "filters .*sequence of 4 integers",
+    ),
+    (
+        cnnarch.AblationXception,
+        (),
+        {"intermediate_activation": "tanh"},
+        ValueError,
+        "intermediate_activation",
+    ),
+    (
+        cnnarch.AblationXception,
+        (),
+        {"middle_blocks": 1.0},
+        TypeError,
+        "middle_blocks",
+    ),
     # cost: closed forms
     (
         cost.conv2d_params,
@@ -495,6 +532,18 @@ OWN_BAD = [
     (data.load_datasets, (), {"seed": -1}, ValueError, "seed"),
     (data.augmentation, (), {"translate": 2}, ValueError, "translate"),
     (data.augmentation, (), {"flip": 1}, TypeError, "flip"),
+    (data.cluttered_digits, (5,), {}, ValueError, "n_train .*>= 10, got 5"),
+    (data.cluttered_digits, (), {"canvas": 24.0}, TypeError, "canvas"),
+    (
+        data.cluttered_digits,
+        (),
+        {"digit_sizes": (20, 10)},
+        ValueError,
+        r"digit_sizes must be \(low, high\)",
+    ),
+    (data.cluttered_digits, (), {"noise": 2}, ValueError, "noise"),
+    (data.cluttered_digits, (), {"boxes": 1}, TypeError, "boxes"),
+    (data.cluttered_digits, (), {"seed": -1}, ValueError, "seed"),
     # train
     (
         train.train,
@@ -539,6 +588,72 @@ OWN_BAD = [
         "strategy",
     ),
 ]
+DATA3 = (None, None, None)
+OWN_BAD += [
+    (
+        train.train_seeds,
+        ("tiny", DATA3, [0]),
+        {"steps": 10, "log_every": 5},
+        TypeError,
+        "builder must be a callable",
+    ),
+    (
+        train.train_seeds,
+        (TINY, DATA3[:2], [0]),
+        {"steps": 10, "log_every": 5},
+        ValueError,
+        r"data must be \(train, val, test\)",
+    ),
+    (
+        train.train_seeds,
+        (TINY, DATA3, [-1]),
+        {"steps": 10, "log_every": 5},
+        ValueError,
+        "seeds",
+    ),
+    (
+        train.train_seeds,
+        (TINY, DATA3, []),
+        {"steps": 10, "log_every": 5},
+        ValueError,
+        "seeds",
+    ),
+    (
+        train.train_seeds,
+        (TINY, DATA3, [0]),
+        {"steps": 0, "log_every": 5},
+        ValueError,
+        "steps .*got 0",
+    ),
+    (
+        train.train_seeds,
+        (TINY, DATA3, [0]),
+        {"steps": 10, "log_every": 3},
+        ValueError,
+        "multiple of log_every=3, got 10",
+    ),
+    (
+        train.train_seeds,
+        (TINY, DATA3, [0]),
+        {"steps": 10, "log_every": 5, "learning_rate": -1.0},
+        ValueError,
+        "learning_rate",
+    ),
+    (
+        train.paired_permutation_test,
+        ([1.0], [2.0]),
+        {},
+        ValueError,
+        "2 to 20 paired values, got 1",
+    ),
+    (
+        train.seeded_initial_weights,
+        (TINY, -1),
+        {},
+        ValueError,
+        "seed must be an integer >= 0, got -1",
+    ),
+]
 BAD_CALLS = (
     [
         (fn, (), kw, exc, msg)
@@ -579,7 +694,7 @@ def tiny():
 def test_bad_calls_raise_before_building(fn, tiny, no_layers):
     for args, kwargs, exception, message in BY_FUNCTION[fn]:
         args = tuple(tiny if a is TINY else a for a in args)
-        if fn is train.train and args[0] is tiny:
+        if fn in (train.train, train.train_seeds) and args[0] is tiny:
             args = (tiny_model, *args[1:])
         call = f"{fn.__name__}(*{args!r}, **{kwargs!r})"
         with pytest.raises(exception, match=message) as raised:
@@ -601,6 +716,13 @@ def test_every_public_function_is_in_the_table():
     }
     public |= {data.load_arrays, data.load_datasets, data.augmentation}
     public |= {train.train, preprocessing.preprocess_input}
+    public |= {data.cluttered_digits}
+    public |= {
+        train.train,
+        train.train_seeds,
+        train.paired_permutation_test,
+        train.seeded_initial_weights,
+    }
     assert not {f.__name__ for f in public - called}
 
 

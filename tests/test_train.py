@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 import keras
+import numpy as np
 import pytest
 from keras import layers
 
@@ -166,3 +167,76 @@ def test_mirrored_strategy_over_two_logical_cpus():
         math.isfinite(v) for v in out["history"]["loss"]
     ) and math.isfinite(out["test_loss"])
     assert out["history"]["loss"][1] < out["history"]["loss"][0]
+
+
+# ------------------------------------------------------------ train_seeds
+def small_cluttered():
+    *splits, info = data.cluttered_digits(
+        200, 50, 50, canvas=16, digit_sizes=(8, 12)
+    )
+    return splits, info
+
+
+def test_train_seeds_restarts_each_seed_from_its_own_start():
+    splits, info = small_cluttered()
+    runs = train.train_seeds(
+        tiny_cnn,
+        splits,
+        [0, 0, 1],
+        steps=6,
+        log_every=3,
+        batch_size=16,
+        input_shape=info.input_shape,
+        filters=4,
+    )
+    assert runs.seeds == (0, 0, 1) and list(runs.steps) == [3, 6]
+    assert runs.val_accuracy.shape == (3, 2)
+    assert runs.test_accuracy.shape == (3,)
+    # conv1 9*1*4+4, conv2 9*4*8+8, dense on 2*2*8 features: 32*10+10
+    assert runs.params == 40 + 296 + 330
+    # The same seed after another run: weights, optimizer and shuffle reset.
+    assert runs.val_accuracy[0] == pytest.approx(runs.val_accuracy[1])
+    assert runs.test_accuracy[0] == pytest.approx(runs.test_accuracy[1])
+    assert list(runs.at_step(5)) == list(runs.val_accuracy[:, 0])
+    with pytest.raises(ValueError, match="step must be"):
+        runs.at_step(2)
+
+
+def test_same_seed_gives_same_weights_where_variants_share_layers():
+    from cnnarch import AblationXception
+
+    variants = [
+        AblationXception(middle_blocks=1),
+        AblationXception(middle_blocks=2, residual="none"),
+        AblationXception(middle_blocks=1, intermediate_activation="relu"),
+    ]
+    for model in variants:
+        train.seeded_initial_weights(model, 7)
+    (a, b, c), d = variants, AblationXception(middle_blocks=1)
+    train.seeded_initial_weights(d, 8)
+    same = a.get_layer("block3_sepconv1")
+    assert np.array_equal(
+        same.depthwise_kernel, b.get_layer("block3_sepconv1").depthwise_kernel
+    )
+    split = c.get_layer("block3_sepconv1_depthwise").kernel
+    assert np.array_equal(same.depthwise_kernel, split)
+    assert np.array_equal(
+        same.pointwise_kernel, c.get_layer("block3_sepconv1_pointwise").kernel
+    )
+    assert not np.array_equal(
+        same.depthwise_kernel, d.get_layer("block3_sepconv1").depthwise_kernel
+    )
+    # Different layers get different draws.
+    assert not np.array_equal(
+        a.get_layer("block3_sepconv2").pointwise_kernel, same.pointwise_kernel
+    )
+
+
+def test_paired_permutation_test_counts_sign_patterns():
+    # All 3 differences positive: only all-plus and all-minus reach the mean.
+    assert train.paired_permutation_test([2, 3, 4], [1, 1, 1]) == 2 / 8
+    assert train.paired_permutation_test([1] * 6, [0] * 6) == 2 / 64
+    assert train.paired_permutation_test([1, 0], [0, 1]) == 1.0
+    # d = (3, -1, 1, 1), mean 1: with the first sign +, two of the other
+    # three terms must be +1 (4 of 8 patterns); mirrored with it -: 8 / 16.
+    assert train.paired_permutation_test([3, -1, 1, 1], [0] * 4) == 8 / 16

@@ -16,6 +16,13 @@ in [0, 1] and int32 labels:
   10,000. Offline and without a cached archive it raises a RuntimeError within
   seconds instead of hanging on the download.
 
+A third, harder task is made from the same bundled digits:
+``cluttered_digits`` puts each digit at a random position and size on a
+larger dark canvas among fragments of other digits and pixel noise (the
+"cluttered MNIST" of Mnih et al., 2014, in small), so that finding the digit
+is part of the task and a linear model on the pixels falls far behind a
+convolutional network.
+
 Pick one with ``name=`` or the environment variable ``CNNARCH_DATASET``.
 ``load_arrays`` returns NumPy arrays; ``load_datasets`` returns ``tf.data``
 pipelines (cache, seeded shuffle, batch, optional seeded augmentation with
@@ -34,12 +41,19 @@ import tensorflow as tf
 from keras import layers
 
 from . import network
-from .checks import check_bool, check_choice, check_int, check_number
+from .checks import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_ints,
+    check_number,
+)
 
 __all__ = [
     "DATASETS",
     "DatasetInfo",
     "augmentation",
+    "cluttered_digits",
     "load_arrays",
     "load_datasets",
 ]
@@ -275,3 +289,162 @@ def load_datasets(
         pipeline(test, False),
         info,
     )
+
+
+def _placed(
+    sources: np.ndarray, sizes: np.ndarray, canvas: int
+) -> dict[int, np.ndarray]:
+    """Each 8x8 source digit resized bilinearly to every size in ``sizes``."""
+    x = sources[..., None]
+    return {
+        int(s): np.clip(
+            keras.ops.convert_to_numpy(
+                keras.ops.image.resize(x, (s, s), interpolation="bilinear")
+            )[..., 0],
+            0.0,
+            1.0,
+        )
+        for s in sizes
+    }
+
+
+def _compose(
+    sources: np.ndarray,
+    labels: np.ndarray,
+    n: int,
+    *,
+    canvas: int,
+    sizes: tuple[int, int],
+    fragments: int,
+    noise: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` canvases, each one digit of ``sources`` among fragments and
+    noise; return images, labels and the digits' boxes (top, left, size)."""
+    resized = _placed(sources, np.arange(sizes[0], sizes[1] + 1), canvas)
+    # Balanced labels: every class n // 10 or n // 10 + 1 times, shuffled.
+    wanted = rng.permutation(np.arange(n) % 10)
+    by_class = [np.flatnonzero(labels == c) for c in range(10)]
+    index = np.array([rng.choice(by_class[c]) for c in wanted])
+    size = rng.integers(sizes[0], sizes[1] + 1, n)
+    top = rng.integers(0, canvas - size + 1)
+    left = rng.integers(0, canvas - size + 1)
+    x = np.zeros((n, canvas, canvas), "float32")
+    piece = max(2, sizes[0] // 3)
+    for i in range(n):
+        for _ in range(fragments):
+            other = resized[sizes[0]][rng.integers(len(sources))]
+            r, c = rng.integers(0, sizes[0] - piece + 1, 2)
+            fr, fc = rng.integers(0, canvas - piece + 1, 2)
+            window = x[i, fr : fr + piece, fc : fc + piece]
+            np.maximum(window, other[r : r + piece, c : c + piece], window)
+        s, t, l_ = size[i], top[i], left[i]
+        window = x[i, t : t + s, l_ : l_ + s]
+        np.maximum(window, resized[int(s)][index[i]], window)
+    x += noise * rng.random(x.shape, dtype="float32")
+    np.clip(x, 0.0, 1.0, out=x)
+    boxes = np.stack([top, left, size], axis=1).astype("int32")
+    return x[..., None], wanted.astype("int32"), boxes
+
+
+@functools.cache
+def _cluttered(
+    sizes_: tuple[int, int, int],
+    canvas: int,
+    digit_sizes: tuple[int, int],
+    fragments: int,
+    noise: float,
+    seed: int,
+) -> tuple[tuple[np.ndarray, ...], ...]:
+    """The three cluttered splits, each from its own part of the digits."""
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    x = (bunch.images / 16.0).astype("float32")
+    y = bunch.target.astype("int32")
+    n_test = round(0.15 * len(y))
+    rest, test = _stratified_split(y, n_test, SPLIT_SEED)
+    train, val = _stratified_split(y[rest], n_test, SPLIT_SEED)
+    parts = (rest[train], rest[val], test)
+    splits = []
+    for part, (index, n) in enumerate(zip(parts, sizes_)):
+        rng = np.random.default_rng([seed, part])
+        split = _compose(
+            x[index],
+            y[index],
+            n,
+            canvas=canvas,
+            sizes=digit_sizes,
+            fragments=fragments,
+            noise=noise,
+            rng=rng,
+        )
+        _read_only(*split)
+        splits.append(split)
+    return tuple(splits)
+
+
+def cluttered_digits(
+    n_train: int = 4000,
+    n_val: int = 500,
+    n_test: int = 1000,
+    *,
+    canvas: int = 32,
+    digit_sizes: tuple[int, int] = (12, 20),
+    fragments: int = 4,
+    noise: float = 0.2,
+    seed: int = 0,
+    boxes: bool = False,
+) -> tuple[Split, Split, Split, DatasetInfo]:
+    """Return ``(x_train, y_train), (x_val, y_val), (x_test, y_test), info``:
+    the bundled digits, each at a random place and size on a cluttered canvas.
+
+    Every image is float32 ``(canvas, canvas, 1)`` in [0, 1]: one 8x8 digit
+    resized bilinearly to a random side in ``digit_sizes`` (inclusive) at a
+    random position, over ``fragments`` random crops of other digits
+    (a third of the smallest digit's side) at random positions, plus uniform
+    pixel noise in [0, ``noise``]; digit and fragments combine by maximum.
+    Training, validation and test images are drawn from the disjoint
+    70/15/15 split of the 1,797 digits that ``load_arrays("digits")`` uses, so
+    no test digit is seen in training, only placed anew. Labels are int32 and
+    balanced (each class ``n // 10`` or ``n // 10 + 1`` times). The same
+    arguments give the same arrays (cached, read-only). With ``boxes=True``
+    each split is ``(x, y, boxes)``, a box being the digit's
+    ``(top, left, size)`` in pixels.
+    """
+    owner = "cluttered_digits"
+    for name, value in (
+        ("n_train", n_train),
+        ("n_val", n_val),
+        ("n_test", n_test),
+    ):
+        check_int(name, value, min=10, owner=owner)
+    check_int("canvas", canvas, min=8, owner=owner)
+    low, high = check_ints("digit_sizes", digit_sizes, min=3, length=2)
+    if low > high or high > canvas:
+        raise ValueError(
+            "digit_sizes must be (low, high) with low <= high <= canvas="
+            f"{canvas} for {owner}, got {digit_sizes!r}"
+        )
+    check_int("fragments", fragments, min=0, owner=owner)
+    check_number("noise", noise, low=0, high=1, owner=owner)
+    check_int("seed", seed, min=0, owner=owner)
+    check_bool("boxes", boxes, owner=owner)
+    splits = _cluttered(
+        (n_train, n_val, n_test),
+        canvas,
+        (low, high),
+        fragments,
+        float(noise),
+        seed,
+    )
+    info = DatasetInfo(
+        name="cluttered_digits",
+        num_classes=10,
+        input_shape=(canvas, canvas, 1),
+        sizes={"train": n_train, "val": n_val, "test": n_test},
+        class_names=tuple(str(i) for i in range(10)),
+    )
+    if not boxes:
+        splits = tuple(split[:2] for split in splits)
+    return (*splits, info)

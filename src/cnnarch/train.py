@@ -6,6 +6,14 @@ compiles it with sparse categorical cross-entropy and accuracy, fits it with
 Keras' progress bar, evaluates it on the test set and returns a
 ``TrainResult``. There is no hand-written training loop.
 
+``train_seeds(builder, (train, val, test), seeds, steps=..., log_every=...)``
+is the harness of the ablations (chapter 9): it traces one model once, then
+restarts it for every seed from that seed's initial weights
+(``seeded_initial_weights``, equal across variants wherever they share a
+layer), a fresh optimizer state and a seeded shuffle, and logs validation
+accuracy every ``log_every`` steps into a ``SeedRuns``.
+``paired_permutation_test`` compares two variants seed by seed.
+
 Scaling past one device goes through ``tf.distribute``: pass ``strategy=`` and
 the model, its weights and the optimizer state are created inside
 ``strategy.scope()``, and Keras splits each batch of the datasets over the
@@ -29,17 +37,28 @@ repeated runs give the same numbers bit for bit, at some cost in speed.
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import keras
+import numpy as np
 import tensorflow as tf
 
-from .checks import check_int, check_number
+from .checks import check_int, check_ints, check_number
 
-__all__ = ["TrainResult", "deterministic", "train"]
+__all__ = [
+    "SeedRuns",
+    "TrainResult",
+    "deterministic",
+    "paired_permutation_test",
+    "seeded_initial_weights",
+    "train",
+    "train_seeds",
+]
 
 
 @dataclass
@@ -178,3 +197,181 @@ def train(
         params=model.count_params(),
         train_seconds=seconds,
     )
+
+
+@dataclass
+class SeedRuns:
+    """One model trained once per seed: validation accuracy every
+    ``log_every`` steps and final test accuracy, one row per seed."""
+
+    seeds: tuple[int, ...]
+    steps: np.ndarray  # (logs,): the step after which each log was taken
+    val_accuracy: np.ndarray  # (seeds, logs)
+    test_accuracy: np.ndarray  # (seeds,)
+    params: int
+    seconds: float  # wall time of all the seeds, tracing included
+
+    def at_step(self, step: int) -> np.ndarray:
+        """Validation accuracy of every seed at the last log <= ``step``."""
+        logged = np.flatnonzero(self.steps <= step)
+        if not len(logged):
+            raise ValueError(
+                f"step must be >= the first log {self.steps[0]}, got {step}"
+            )
+        return self.val_accuracy[:, logged[-1]]
+
+
+def _weight_key(path: str) -> str:
+    """A variable's name with a separable conv's two steps spelled alike,
+    whether built as one layer or as two."""
+    return path.replace("_depthwise/kernel", "/depthwise_kernel").replace(
+        "_pointwise/kernel", "/pointwise_kernel"
+    )
+
+
+def seeded_initial_weights(model: keras.Model, seed: int) -> None:
+    """Redraw every randomly initialised weight of ``model`` from a seed made
+    of ``seed`` and the weight's name, so that two variants built with the
+    same seed start with equal weights wherever a layer has the same name and
+    shape."""
+    check_int("seed", seed, min=0)
+    for layer in model.layers:
+        for attr, value in vars(layer).items():
+            if not attr.endswith("_initializer") or not hasattr(value, "seed"):
+                continue
+            name = attr.removesuffix("_initializer")
+            variable = getattr(layer, name, None)
+            if variable is None and name in ("depthwise", "pointwise"):
+                # SeparableConv2D: depthwise_kernel; DepthwiseConv2D: kernel
+                variable = getattr(layer, f"{name}_kernel", None)
+                if variable is None:
+                    variable = getattr(layer, "kernel", None)
+            if not isinstance(variable, keras.Variable):
+                continue
+            key = f"{seed}:{_weight_key(variable.path)}"
+            config = {**value.get_config(), "seed": zlib.crc32(key.encode())}
+            fresh = type(value).from_config(config)
+            variable.assign(fresh(variable.shape, variable.dtype))
+
+
+def train_seeds(
+    builder: Callable[..., keras.Model],
+    data: Sequence[tuple[np.ndarray, np.ndarray]],
+    seeds: Sequence[int],
+    *,
+    steps: int,
+    log_every: int,
+    batch_size: int = 64,
+    learning_rate: float = 1e-3,
+    **builder_kwargs: Any,
+) -> SeedRuns:
+    """Train ``builder(**builder_kwargs)`` for ``steps`` steps once per seed;
+    log validation accuracy every ``log_every`` steps.
+
+    ``data`` is ``(train, val, test)``, each ``(images, integer labels)`` as
+    NumPy arrays. The model is built, compiled (Adam at a constant
+    ``learning_rate``, sparse categorical cross-entropy) and traced once; each
+    seed then restarts it from its own initial weights
+    (``seeded_initial_weights``: equal across variants where they share
+    layers), a fresh optimizer state and its own seeded shuffle of the
+    training set, so seeds and variants differ only in what they should. A
+    constant learning rate keeps differences in speed visible: a decay to
+    zero pulls every variant to the same end.
+    """
+    if not callable(builder):
+        raise TypeError(
+            "builder must be a callable returning a keras.Model, got "
+            f"{builder!r}"
+        )
+    if len(data) != 3:
+        raise ValueError(
+            "data must be (train, val, test), each (images, labels), got "
+            f"{len(data)} parts"
+        )
+    seeds = check_ints("seeds", seeds, min=0)
+    check_int("steps", steps)
+    check_int("log_every", log_every)
+    if steps % log_every:
+        raise ValueError(
+            f"steps must be a multiple of log_every={log_every}, got {steps}"
+        )
+    check_int("batch_size", batch_size)
+    check_number("learning_rate", learning_rate, low=0, low_open=True)
+    (x, y), (x_val, y_val), (x_test, y_test) = data
+
+    def batches(seed: int) -> tf.data.Dataset:
+        ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(
+            len(y), seed=seed, reshuffle_each_iteration=True
+        )
+        return ds.repeat().batch(batch_size, drop_remainder=True)
+
+    start = time.perf_counter()
+    model, rows, tests = None, [], []
+    for seed in seeds:
+        keras.utils.set_random_seed(seed)
+        if model is None:
+            model = builder(**builder_kwargs)
+            model.compile(
+                optimizer=keras.optimizers.Adam(learning_rate),
+                loss=keras.losses.SparseCategoricalCrossentropy(
+                    from_logits=not _outputs_probabilities(model)
+                ),
+                metrics=["accuracy"],
+            )
+            # Create the optimizer's variables now, so a reset can restore
+            # them before every later seed.
+            model.optimizer.build(model.trainable_variables)
+            fresh_state = [v.numpy() for v in model.optimizer.variables]
+            fresh_weights = [v.numpy() for v in model.weights]
+        else:  # the non-random start (batch norm) and a fresh optimizer
+            for variable, value in zip(model.weights, fresh_weights):
+                variable.assign(value)
+            for variable, value in zip(model.optimizer.variables, fresh_state):
+                variable.assign(value)
+        seeded_initial_weights(model, seed)
+        history = model.fit(
+            batches(seed),
+            epochs=steps // log_every,
+            steps_per_epoch=log_every,
+            validation_data=(x_val, y_val),
+            validation_batch_size=len(y_val),
+            shuffle=False,  # the dataset shuffles itself, seeded
+            verbose=0,
+        )
+        rows.append(history.history["val_accuracy"])
+        scores = model.evaluate(
+            x_test, y_test, batch_size=len(y_test), verbose=0, return_dict=True
+        )
+        tests.append(scores["accuracy"])
+    runs = SeedRuns(
+        seeds=seeds,
+        steps=np.arange(log_every, steps + 1, log_every),
+        val_accuracy=np.array(rows),
+        test_accuracy=np.array(tests),
+        params=model.count_params(),
+        seconds=time.perf_counter() - start,
+    )
+    del model
+    keras.backend.clear_session()
+    return runs
+
+
+def paired_permutation_test(a: Sequence[float], b: Sequence[float]) -> float:
+    """Exact two-sided p-value of the paired sign-flip test of mean(a - b)
+    = 0: the share of the 2^n sign patterns of the differences whose mean is
+    at least as far from 0 as the observed one. With n pairs it is never below
+    2 / 2^n (0.0625 for 5 seeds, 0.031 for 6)."""
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if d.ndim != 1 or len(d) < 2 or len(d) > 20:
+        raise ValueError(
+            "a and b must be two sequences of 2 to 20 paired values, got "
+            f"{len(np.atleast_1d(d))} differences"
+        )
+    observed = abs(d.mean())
+    means = np.array(
+        [
+            abs((d * signs).mean())
+            for signs in itertools.product((1, -1), repeat=len(d))
+        ]
+    )
+    return float(np.mean(means >= observed - 1e-12))
