@@ -654,6 +654,15 @@ OWN_BAD += [
         "seed must be an integer >= 0, got -1",
     ),
 ]
+OWN_BAD += [
+    (
+        cnnarch.check_vgg_block,
+        ("vgg_block",),
+        {},
+        TypeError,
+        "learner_fn must be a callable .*got 'vgg_block'",
+    ),
+]
 BAD_CALLS = (
     [
         (fn, (), kw, exc, msg)

@@ -17,6 +17,7 @@ from .ablation_xception import *  # noqa: E402,F401,F403
 from .blocks import *  # noqa: E402,F401,F403
 from .cost import *  # noqa: E402,F401,F403
 from .densenet import *  # noqa: E402,F401,F403
+from .exercise_vgg_block import *  # noqa: E402,F401,F403
 from .inception_v1 import *  # noqa: E402,F401,F403
 from .inception_v3 import *  # noqa: E402,F401,F403
 from .mini_xception import *  # noqa: E402,F401,F403
