@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import cnnarch
-from cnnarch import checks, cost, data, preprocessing, train
+from cnnarch import block_exercises, checks, cost, data, preprocessing, train
 
 GOOD = dict(
     include_top=True,
@@ -663,6 +663,22 @@ OWN_BAD += [
         "learner_fn must be a callable .*got 'vgg_block'",
     ),
 ]
+OWN_BAD += [
+    # build-a-block exercises: the learner's block must be a function
+    (
+        checker,
+        ("middle_block",),
+        {},
+        TypeError,
+        "learner_fn must be a callable",
+    )
+    for checker in (
+        block_exercises.check_preactivation_block,
+        block_exercises.check_pool_first_transition,
+        block_exercises.check_xception_middle_block,
+        block_exercises.check_inverted_residual_block,
+    )
+]
 BAD_CALLS = (
     [
         (fn, (), kw, exc, msg)
@@ -731,6 +747,9 @@ def test_every_public_function_is_in_the_table():
         train.train_seeds,
         train.paired_permutation_test,
         train.seeded_initial_weights,
+    }
+    public |= {
+        getattr(block_exercises, name) for name in block_exercises.__all__
     }
     assert not {f.__name__ for f in public - called}
 

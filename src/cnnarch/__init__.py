@@ -14,6 +14,7 @@ from ._quiet import import_tensorflow_quietly
 import_tensorflow_quietly()
 
 from .ablation_xception import *  # noqa: E402,F401,F403
+from .block_exercises import *  # noqa: E402,F401,F403
 from .blocks import *  # noqa: E402,F401,F403
 from .cost import *  # noqa: E402,F401,F403
 from .densenet import *  # noqa: E402,F401,F403
