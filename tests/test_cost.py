@@ -202,8 +202,17 @@ def test_cost_table_walks_nested_models_and_counts_shared_weights_once():
         table.total.macs
         == 8 * 8 * 9 * 3 * 4 + 8 * 8 * 4 * 4 + 2 * conv_inner + 8 * 8 * 6 * 5
     )
-    # input once, then every layer output: 16*16*3 + stem, one, 2x(c, bn), add, flat, fc
-    assert table.total.activations == 768 + 256 + 256 + 4 * 384 + 384 + 384 + 5
+    # kept: img (by stem), x = stem output (by one and inner:0/c, once), each c output (by its
+    # bn), one's output (by inner:1/c), the add output (by fc, through the flatten view)
+    assert table.total.activations == 768 + 256 + 384 + 256 + 384 + 384
+    assert [table[n].activations for n in ["inner:0/bn", "flat", "fc"]] == [
+        0,
+        0,
+        0,
+    ]
+    assert table["add"].activations == 384  # counted where it was made
+    # the older count: the input once, then every layer output
+    assert table.total.outputs == 768 + 256 + 256 + 4 * 384 + 384 + 384 + 5
     assert table.subtotal("inner").macs == 2 * conv_inner
     text = str(table).splitlines()
     assert text[0].split() == [
@@ -275,15 +284,156 @@ def test_mobilenet_matches_howard_2017_table_8(mobilenet):
     assert cost.model_macs(mobilenet) == pytest.approx(569e6, rel=0.02)
 
 
-# ----------------------------------------------------------------- activation memory, VGG-16
+# ----------------------------------------------------------------- activation memory
+def _same_outputs(first, second, shape) -> bool:
+    """Copy first's weights into second and compare the outputs on one random image."""
+    second.set_weights(first.get_weights())
+    image = np.random.default_rng(0).normal(size=(1, *shape)).astype("float32")
+    return np.allclose(first(image), second(image), atol=1e-5)
+
+
+def _model(shape, build, name):
+    inp = keras.Input(shape, name="img")
+    return keras.Model(inp, build(inp), name=name)
+
+
+def _nested_conv_bn_relu(x):
+    block = keras.Sequential(
+        [
+            keras.Input(x.shape[1:]),
+            layers.Conv2D(8, 3, padding="same", name="c"),
+            layers.BatchNormalization(name="bn"),
+            layers.ReLU(name="relu"),
+        ],
+        name="block",
+    )
+    return layers.Conv2D(4, 1, name="head")(block(x))
+
+
+def _flat_conv_bn_relu(x):
+    x = layers.Conv2D(8, 3, padding="same", name="c")(x)
+    x = layers.Activation("relu")(layers.BatchNormalization(name="bn")(x))
+    return layers.Conv2D(4, 1, name="head")(x)
+
+
+SPLITS = {  # the same computation written as Keras layers in two ways
+    "fused ReLU / ReLU layer": (
+        lambda x: layers.Conv2D(8, 3, padding="same", activation="relu")(x),
+        lambda x: layers.ReLU()(layers.Conv2D(8, 3, padding="same")(x)),
+    ),
+    "fused ReLU / Activation layer": (
+        lambda x: layers.Dense(7, activation="relu")(layers.Flatten()(x)),
+        lambda x: layers.Activation("relu")(
+            layers.Dense(7)(layers.Flatten()(x))
+        ),
+    ),
+    "fused swish / Activation layer": (
+        lambda x: layers.Conv2D(8, 3, padding="same", activation="swish")(x),
+        lambda x: layers.Activation("swish")(
+            layers.Conv2D(8, 3, padding="same")(x)
+        ),
+    ),
+    "separable / depthwise + pointwise": (
+        lambda x: layers.SeparableConv2D(
+            8, 3, padding="same", activation="relu"
+        )(x),
+        lambda x: layers.Conv2D(8, 1, activation="relu")(
+            layers.DepthwiseConv2D(3, padding="same", use_bias=False)(x)
+        ),
+    ),
+    "ZeroPadding2D + valid / same": (
+        lambda x: layers.Conv2D(8, 3)(layers.ZeroPadding2D(1)(x)),
+        lambda x: layers.Conv2D(8, 3, padding="same")(x),
+    ),
+    "Conv-BN-ReLU nested / flat": (_nested_conv_bn_relu, _flat_conv_bn_relu),
+    "with Dropout / without": (
+        lambda x: layers.Dense(5)(layers.Dropout(0.5)(layers.Flatten()(x))),
+        lambda x: layers.Dense(5)(layers.Flatten()(x)),
+    ),
+}
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_the_same_computation_split_differently_keeps_the_same_activations(
+    split,
+):
+    """Equal outputs (weights copied across) show that the two graphs compute the same function;
+    the convention then counts them alike, while the per-layer-output count does not."""
+    shape = (10, 10, 3)
+    first, second = (
+        _model(shape, build, f"m{i}") for i, build in enumerate(SPLITS[split])
+    )
+    assert _same_outputs(first, second, shape)
+    assert cost.activation_count(first) == cost.activation_count(second)
+    if (
+        split != "Conv-BN-ReLU nested / flat"
+    ):  # the one split the old count survives
+        old = [cost.cost_table(m).total.outputs for m in (first, second)]
+        assert old[0] != old[1]
+
+
+def test_a_resnet_stem_padded_by_hand_keeps_what_a_same_padded_one_keeps():
+    """ResNet's stem, ZeroPadding2D(3) then a valid 7x7/2 convolution, against padding="same"
+    (TensorFlow pads 2 and 3 there, so the outputs differ, but not their sizes)."""
+    padded = _model(
+        (32, 32, 3),
+        lambda x: layers.Conv2D(8, 7, strides=2)(layers.ZeroPadding2D(3)(x)),
+        "padded",
+    )
+    same = _model(
+        (32, 32, 3),
+        lambda x: layers.Conv2D(8, 7, strides=2, padding="same")(x),
+        "same",
+    )
+    assert padded.output.shape == same.output.shape == (None, 16, 16, 8)
+    assert cost.activation_count(padded) == cost.activation_count(same)
+    assert cost.activation_count(padded) == 32 * 32 * 3  # the image only
+
+
+def test_a_hand_worked_model():
+    inp = keras.Input((8, 8, 3), name="img")
+    x = layers.Conv2D(4, 3, name="conv")(layers.ZeroPadding2D(1)(inp))
+    x = layers.ReLU(name="relu")(layers.BatchNormalization(name="bn")(x))
+    pool = layers.MaxPooling2D(2, name="pool")(x)
+    y = layers.SeparableConv2D(6, 3, padding="same", name="sep")(pool)
+    y = layers.BatchNormalization(name="sep_bn")(y)
+    y = layers.Add(name="add")([y, layers.Conv2D(6, 1, name="short")(pool)])
+    y = layers.GlobalAveragePooling2D(name="gap")(y)
+    out = layers.Dense(10, activation="softmax", name="fc")(y)
+    table = cost.cost_table(keras.Model(inp, out))
+    by_hand = {
+        "img": 8 * 8 * 3,  # kept by conv, through the padding view
+        "conv": 8 * 8 * 4,  # kept by bn
+        "relu": 8 * 8 * 4,  # kept by relu itself (and pool)
+        "pool": 4 * 4 * 4,  # kept by sep and short, counted once
+        "sep": 4 * 4 * 4
+        + 4 * 4 * 6,  # its depthwise output, and its output kept by sep_bn
+        "gap": 6,  # kept by fc
+        "fc": 10,  # the softmax output
+    }
+    assert {r.name: r.activations for r in table if r.activations} == by_hand
+    assert cost.activation_count(keras.Model(inp, out)) == 944
+    assert cost.activation_bytes(keras.Model(inp, out), "float16") == 2 * 944
+
+
+def test_a_layer_without_a_rule_is_refused_not_counted_as_zero():
+    inp = keras.Input((4, 4, 3))
+    model = keras.Model(
+        inp, layers.Lambda(lambda t: t * 2, name="double")(inp)
+    )
+    with pytest.raises(ValueError, match="rule for Lambda .*'double'"):
+        cost.activation_count(model)
+    assert cost.model_macs(model) == 0  # the MAC count does not need the rule
+
+
 def test_vgg16_activations_match_the_hand_count_and_cs231n_list():
     """Convention vs CS231n's VGGNet walk-through (cs231n.github.io/convolutional-networks).
 
-    CS231n lists the input and every conv, pool and FC output. Keras' VGG16 has the same
-    outputs (ReLU and softmax fused into Conv2D/Dense, so not counted twice) plus one more, the
-    Flatten output (7*7*512), which CS231n does not list. The notes' per-layer numbers sum to
-    about 15.2M; the total they print, "24M * 4 bytes ~= 93MB", does not follow from their own
-    list, so we check against the list, not the printed total.
+    Every VGG layer that keeps something keeps the input of a weight layer or the output of a
+    ReLU or softmax: the image, every conv output (ReLU fused), every pool output (the input of
+    the next conv, or of fc1 through Flatten, a view) and the three FC outputs. CS231n lists
+    exactly these. The notes' per-layer numbers sum to about 15.2M; the total they print,
+    "24M * 4 bytes ~= 93MB", does not follow from their own list, so we check the list.
     """
     model = keras.applications.VGG16(weights=None)
     convs_per_block, channels = [2, 2, 3, 3, 3], [64, 128, 256, 512, 512]
@@ -292,8 +442,8 @@ def test_vgg16_activations_match_the_hand_count_and_cs231n_list():
         hand += n * side * side * c  # conv outputs
         side //= 2
         hand += side * side * c  # pool output
-    flatten, fcs = 7 * 7 * 512, 4096 + 4096 + 1000
-    assert cost.activation_count(model) == hand + flatten + fcs == 15_262_696
+    fcs = 4096 + 4096 + 1000
+    assert cost.activation_count(model) == hand + fcs == 15_237_608
     cs231n_list = (
         150e3
         + 2 * 3.2e6
@@ -310,14 +460,57 @@ def test_vgg16_activations_match_the_hand_count_and_cs231n_list():
         + 4096
         + 1000
     )
-    assert cost.activation_count(model) - flatten == pytest.approx(
-        cs231n_list, rel=0.01
+    assert cost.activation_count(model) == pytest.approx(cs231n_list, rel=0.01)
+    table = cost.cost_table(model)
+    assert table["flatten"].activations == 0  # a view of block5_pool
+    assert (
+        table["flatten"].outputs
+        == table["block5_pool"].activations
+        == 7 * 7 * 512
     )
-    assert cost.cost_table(model)["flatten"].activations == flatten
 
 
-def test_activation_bytes_equal_the_bytes_of_every_computed_output():
-    """Run a small model and add up the nbytes of the arrays its layers really produce."""
+def _output_size(layer) -> int:
+    return math.prod(layer.output.shape[1:])
+
+
+def test_vgg16_and_resnet50_recounted_from_layer_output_shapes(resnet50):
+    """A second route: sum, over keras' own layer list, the output shapes the rule names."""
+    vgg = keras.applications.VGG16(weights=None)
+    kept = [
+        layer
+        for layer in vgg.layers
+        if isinstance(
+            layer,
+            (
+                layers.InputLayer,
+                layers.Conv2D,
+                layers.MaxPooling2D,
+                layers.Dense,
+            ),
+        )
+    ]
+    assert cost.activation_count(vgg) == sum(map(_output_size, kept))
+    # ResNet-50: each Conv2D output is kept by the BN after it, each ReLU keeps its output, and
+    # the image (conv1 keeps it through conv1_pad), pool1 (input of conv2_block1's convs),
+    # avg_pool (input of the classifier) and the softmax output.
+    kept = [
+        layer
+        for layer in resnet50.layers
+        if isinstance(layer, (layers.Conv2D, layers.Activation))
+        or layer.name
+        in {"input_layer", "pool1_pool", "avg_pool", "predictions"}
+    ]
+    assert len(kept) == 53 + 49 + 4
+    assert cost.activation_count(resnet50) == sum(map(_output_size, kept))
+    # the per-layer-output count is the sum over every layer, views and sums included
+    assert cost.cost_table(resnet50).total.outputs == sum(
+        map(_output_size, resnet50.layers)
+    )
+
+
+def test_activation_bytes_equal_the_bytes_of_the_arrays_kept():
+    """Run a small model and add up the nbytes of the arrays the rule names, as computed."""
     inp = keras.Input((12, 12, 3), name="img")
     x = layers.Conv2D(8, 3, padding="same", activation="relu", name="conv")(
         inp
@@ -328,11 +521,19 @@ def test_activation_bytes_equal_the_bytes_of_every_computed_output():
     model = keras.Model(inp, y)
     probe = keras.Model(inp, [layer.output for layer in model.layers[1:]])
     image = np.zeros((1, 12, 12, 3), "float32")
-    outputs = [keras.ops.convert_to_numpy(o) for o in probe(image)]
-    computed = image.nbytes + sum(o.nbytes for o in outputs)
-    assert cost.activation_bytes(model) == computed
+    conv, bn, pool, flat, fc = (
+        keras.ops.convert_to_numpy(o) for o in probe(image)
+    )
+    # conv keeps the image and its ReLU output, bn its input, pool its input (bn's output),
+    # fc its input (the pool output, through flat)
+    kept = [image, conv, bn, pool]
+    assert cost.activation_bytes(model) == sum(a.nbytes for a in kept)
     assert cost.activation_bytes(model, dtype="float16") == sum(
-        o.astype("float16").nbytes for o in [image, *outputs]
+        a.astype("float16").nbytes for a in kept
+    )
+    every = [image, conv, bn, pool, flat, fc]
+    assert 4 * cost.cost_table(model).total.outputs == sum(
+        a.nbytes for a in every
     )
 
 

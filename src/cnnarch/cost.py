@@ -13,12 +13,42 @@ silently counted as zero. Nested models are walked layer by layer. One MAC is
 what the papers call one "multiply-add" (He et al. 2016, Table 1; Howard et al.
 2017, Table 8); it is two FLOPs.
 
-Activation convention: elements of every layer output for ONE image (batch
-dimension dropped), all kept at once as in training without recomputation. Each
-model input is counted once (the ``InputLayer`` row), a nested model's own
-InputLayer is not counted again, and every other layer output counts, including
-Flatten/Reshape views and Dropout. A layer with a fused activation
-(``Conv2D(..., activation="relu")``) has one output, so it counts once.
+Activation convention: the elements of ONE image's tensors (batch dimension
+dropped) that a naive training step keeps from the forward pass for the
+backward pass: no fusion, no recomputation, every kept tensor in memory at the
+end of the forward pass. It bounds the activation memory of a training step
+per image, not inference memory (inference frees each tensor once its consumers
+have run) and not the weights, gradients, optimizer state or workspace. The
+rule is per operation, so the count does not depend on how Keras splits a unit
+into layers:
+
+- a layer with weights (``Conv*D``, ``DepthwiseConv*D``, ``Dense``,
+  normalization layers, ConvNeXt's ``LayerScale``) keeps its input, which the
+  weight gradient needs; a ``SeparableConv*D`` also keeps its depthwise output,
+  the pointwise convolution's input;
+- an element-wise non-linearity, as a layer (``ReLU``, ``Activation``) or
+  fused into a weight layer (``Conv2D(..., activation="relu")``), keeps its
+  output where its derivative is a function of the output (ReLU, ReLU6, leaky
+  ReLU, ELU, SELU, sigmoid, hard sigmoid, tanh, softmax, exponential) and its
+  input, the pre-activation, otherwise (swish/SiLU, GELU, ...);
+- max pooling keeps its input; ``Multiply`` keeps its inputs;
+- sums, concatenations, average pooling, ``Rescaling``, ``Normalization`` and
+  up-sampling keep nothing (their gradient needs no activations);
+- ``Flatten``, ``Reshape``, ``ZeroPadding*D``, ``Dropout`` (taken as the
+  identity), ``Identity`` and ``Activation("linear")`` are views: a tensor kept
+  through them counts as the tensor they were applied to, so a convolution
+  after ``ZeroPadding2D`` keeps the unpadded tensor, as the same convolution
+  with ``padding="same"`` does.
+
+Each distinct tensor counts once, however many layers keep it (the model input
+counts if the first layer keeps it). Any other layer type raises ValueError.
+In a ``CostTable`` each kept tensor is counted on the row that produced it
+(``activations``); ``outputs`` is the older, simpler count, the elements of the
+row's outputs. The sum of every layer output is not comparable across models:
+Keras fuses VGG's ReLU into ``Conv2D`` (one output per unit) but writes
+ResNet's BatchNormalization, ReLU, Add and ZeroPadding2D as separate layers
+(several outputs per unit), so that sum rises with the number of layer objects,
+not with what training stores.
 
 Everywhere ``k`` is an int (square kernel) or a pair ``(kh, kw)``.
 """
@@ -27,7 +57,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import keras
 from keras import layers
@@ -299,10 +329,150 @@ def _layer_macs(layer: keras.layers.Layer, out_shape: tuple[int, ...]) -> int:
     return positions * sum(math.prod(w.shape) for w in weights)
 
 
+# ---------------------------------------------------------------------------
+# activation memory: what a naive backward pass keeps
+_VIEWS = (
+    layers.Flatten,
+    layers.Reshape,
+    layers.ZeroPadding1D,
+    layers.ZeroPadding2D,
+    layers.ZeroPadding3D,
+    layers.Dropout,
+    layers.SpatialDropout1D,
+    layers.SpatialDropout2D,
+    layers.SpatialDropout3D,
+    layers.GaussianDropout,
+    layers.GaussianNoise,
+    layers.AlphaDropout,
+    layers.ActivityRegularization,
+    layers.Identity,
+)
+_KEEP_NOTHING = (
+    layers.Add,
+    layers.Subtract,
+    layers.Average,
+    layers.Concatenate,
+    layers.AveragePooling1D,
+    layers.AveragePooling2D,
+    layers.AveragePooling3D,
+    layers.GlobalAveragePooling1D,
+    layers.GlobalAveragePooling2D,
+    layers.GlobalAveragePooling3D,
+    layers.Rescaling,
+    layers.Normalization,
+    layers.UpSampling1D,
+    layers.UpSampling2D,
+    layers.UpSampling3D,
+    layers.Cropping1D,
+    layers.Cropping2D,
+    layers.Cropping3D,
+)
+_KEEP_INPUTS = (
+    layers.BatchNormalization,
+    layers.LayerNormalization,
+    layers.GroupNormalization,
+    layers.UnitNormalization,
+    layers.MaxPooling1D,
+    layers.MaxPooling2D,
+    layers.MaxPooling3D,
+    layers.GlobalMaxPooling1D,
+    layers.GlobalMaxPooling2D,
+    layers.GlobalMaxPooling3D,
+    layers.PReLU,
+    layers.Multiply,
+)
+_KEEP_OUTPUT = (layers.ReLU, layers.LeakyReLU, layers.ELU, layers.Softmax)
+# activations whose derivative is a function of their output
+_FROM_OUTPUT = {
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "sigmoid",
+    "hard_sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "exponential",
+}
+
+
+class _Tensors:
+    """Sizes of the tensors met in a walk, and views linked to their source.
+
+    A key is ``(scope, id(KerasTensor))``, the scope being the nested-model
+    call the tensor belongs to, or ``(row name, what)`` for a tensor internal
+    to a layer (a separable convolution's depthwise output).
+    """
+
+    def __init__(self) -> None:
+        self.size: dict[tuple, int] = {}
+        self.source: dict[tuple, tuple] = {}
+
+    def root(self, key: tuple) -> tuple:
+        while key in self.source:
+            key = self.source[key]
+        return key
+
+
+def _activation_name(fn: object) -> str:
+    return getattr(fn, "__name__", "")
+
+
+def _kept(
+    op: keras.Operation,
+    name: str,
+    ins: list[tuple],
+    outs: list[tuple],
+    out_shape: tuple[int, ...],
+    tensors: _Tensors,
+) -> tuple[list[tuple], list[tuple]]:
+    """The tensors one call keeps for the backward pass, and the internal
+    tensors it makes (already sized in ``tensors``)."""
+    act = _activation_name(getattr(op, "activation", None))
+    if isinstance(op, _VIEWS) or (
+        isinstance(op, layers.Activation) and act == "linear"
+    ):
+        tensors.source[outs[0]] = ins[0]
+        return [], []
+    if isinstance(op, _KEEP_NOTHING):
+        return [], []
+    if isinstance(op, _KEEP_INPUTS) or type(op).__name__ == "LayerScale":
+        return list(ins), []
+    if isinstance(op, _KEEP_OUTPUT):
+        return list(outs), []
+    if isinstance(op, layers.Activation):
+        return (list(outs) if act in _FROM_OUTPUT else list(ins)), []
+    if not isinstance(op, _CONV + _DEPTHWISE + _SEPARABLE + (layers.Dense,)):
+        raise ValueError(
+            "the cost model has no activation-memory rule for "
+            f"{type(op).__name__} (layer {op.name!r})"
+        )
+    kept, internal = list(ins), []
+    if isinstance(op, _SEPARABLE):  # the pointwise convolution's input
+        channels_first = op.data_format == "channels_first"
+        c_out = out_shape[0] if channels_first else out_shape[-1]
+        mid = op.depthwise_kernel.shape[-2] * op.depthwise_kernel.shape[-1]
+        positions = math.prod(out_shape) // c_out
+        internal.append(((name, "depthwise"), positions * mid))
+    if act in _FROM_OUTPUT:
+        kept += outs
+    elif act != "linear":  # the derivative needs the pre-activation
+        internal.append(((name, "pre-activation"), math.prod(out_shape)))
+    for key, size in internal:
+        tensors.size[key] = size
+    internal_keys = [key for key, _ in internal]
+    return kept + internal_keys, internal_keys
+
+
+# ---------------------------------------------------------------------------
+# the walk
 @dataclass(frozen=True)
 class CostRow:
-    """One call of one layer: its output shape (one image), parameters, MACs
-    and activations."""
+    """One call of one layer: its output shape (one image), parameters, MACs,
+    the activations it produced that training keeps (``activations``, the
+    module's convention) and the elements of its outputs (``outputs``)."""
 
     name: str
     type: str
@@ -310,49 +480,107 @@ class CostRow:
     params: int
     macs: int
     activations: int
+    outputs: int = 0
+
+
+@dataclass
+class _Call:
+    row: CostRow
+    produced: list[tuple]
+    kept: list[tuple]
+
+
+def _graph_io(model: keras.Model) -> tuple[list, list]:
+    """The input and output tensors of a nested model's own graph."""
+    graph = model._functional if isinstance(model, keras.Sequential) else model
+    return keras.tree.flatten(graph.inputs), keras.tree.flatten(graph.outputs)
 
 
 def _walk(
     model: keras.Model,
+    tensors: _Tensors,
+    memory: bool,
     prefix: str = "",
     top: bool = True,
     first_call: bool = True,
-) -> Iterator[CostRow]:
-    """Yield one CostRow per layer call in topological order; a shared layer's
-    params count once."""
+) -> Iterator[_Call]:
+    """Yield one _Call per layer call in topological order; a shared layer's
+    params count once. With ``memory``, record the tensors each call keeps."""
     for op, nodes in _keras_graph(model):
         for i, node in enumerate(nodes):
             name = prefix + op.name + (f":{i}" if len(nodes) > 1 else "")
+            ins = [(prefix, id(t)) for t in node.input_tensors]
+            outs = [(prefix, id(t)) for t in node.output_tensors]
             if isinstance(op, layers.InputLayer):
                 if top:
-                    shape = _shape(node.outputs[0], op.name)
-                    yield CostRow(
-                        name, "InputLayer", shape, 0, 0, math.prod(shape)
+                    shape = _shape(node.output_tensors[0], op.name)
+                    tensors.size[outs[0]] = math.prod(shape)
+                    row = CostRow(name, "InputLayer", shape, 0, 0, 0)
+                    yield _Call(
+                        replace(row, outputs=math.prod(shape)), outs, []
                     )
             elif isinstance(op, keras.Model):
+                scope = f"{name}/"
+                inner_ins, inner_outs = _graph_io(op)
+                for t, key in zip(inner_ins, ins, strict=True):
+                    tensors.source[(scope, id(t))] = key
                 yield from _walk(
-                    op, f"{name}/", top=False, first_call=first_call and i == 0
+                    op,
+                    tensors,
+                    memory,
+                    scope,
+                    top=False,
+                    first_call=first_call and i == 0,
                 )
+                for key, t in zip(outs, inner_outs, strict=True):
+                    tensors.source[key] = (scope, id(t))
             else:
-                shapes = [_shape(t, op.name) for t in node.outputs]
+                shapes = [_shape(t, op.name) for t in node.output_tensors]
+                for key, shape in zip(outs, shapes):
+                    tensors.size[key] = math.prod(shape)
+                is_layer = isinstance(op, layers.Layer)
                 params = (
                     op.count_params()
-                    if first_call and i == 0 and isinstance(op, layers.Layer)
+                    if first_call and i == 0 and is_layer
                     else 0
                 )
-                macs = (
-                    _layer_macs(op, shapes[0])
-                    if isinstance(op, layers.Layer)
-                    else 0
+                macs = _layer_macs(op, shapes[0]) if is_layer else 0
+                kept, internal = (
+                    _kept(op, name, ins, outs, shapes[0], tensors)
+                    if memory
+                    else ([], [])
                 )
-                yield CostRow(
+                row = CostRow(
                     name,
                     type(op).__name__,
                     shapes[0] if len(shapes) == 1 else tuple(shapes),
                     params,
                     macs,
+                    0,
                     sum(math.prod(s) for s in shapes),
                 )
+                yield _Call(row, outs + internal, kept)
+
+
+def _rows(model: keras.Model, memory: bool = True) -> list[CostRow]:
+    """The walk's rows; with ``memory``, each distinct kept tensor counted
+    once, on the row that produced it (a view's source for a view)."""
+    tensors = _Tensors()
+    calls = list(_walk(model, tensors, memory))
+    if not memory:
+        return [call.row for call in calls]
+    owner: dict[tuple, int] = {}
+    for i, call in enumerate(calls):
+        for key in call.produced:
+            owner.setdefault(tensors.root(key), i)
+    kept = [0] * len(calls)
+    seen: set[tuple] = set()
+    for call in calls:
+        for root in map(tensors.root, call.kept):
+            if root not in seen:
+                seen.add(root)
+                kept[owner[root]] += tensors.size[root]
+    return [replace(call.row, activations=n) for call, n in zip(calls, kept)]
 
 
 @dataclass
@@ -393,6 +621,7 @@ class CostTable:
             sum(r.params for r in picked),
             sum(r.macs for r in picked),
             sum(r.activations for r in picked),
+            sum(r.outputs for r in picked),
         )
 
     @property
@@ -456,30 +685,40 @@ class CostTable:
 
 def cost_table(model: keras.Model) -> CostTable:
     """Per-layer parameters, MACs and activations (one image) of a model,
-    nested models walked."""
-    return CostTable(list(_walk(model)))
+    nested models walked; each kept activation on the row that made it."""
+    return CostTable(_rows(model))
 
 
 def model_macs(model: keras.Model) -> int:
     """Multiply-accumulates of one forward pass of one image, by the module's
     MAC convention."""
-    return sum(row.macs for row in _walk(model))
+    return sum(row.macs for row in _rows(model, memory=False))
 
 
 def activation_count(model: keras.Model) -> int:
-    """Elements of every layer output for one image, all kept at once as in
-    training.
+    """Elements of one image's tensors that a naive training step keeps for
+    the backward pass (the module's activation convention).
 
-    The batch dimension is dropped. Each model input counts once (its
-    InputLayer row); every other layer output counts, views such as Flatten
-    included; a fused activation adds nothing; nested models are walked and
-    their own InputLayers not counted again.
+    The rule is per operation, not per Keras layer: a layer with weights keeps
+    its input (a separable convolution also its depthwise output), ReLU,
+    sigmoid, tanh and softmax keep their output and swish or GELU their input,
+    fused or not, batch norm and max pooling keep their input, sums,
+    concatenations and average pooling keep nothing, padding, flatten,
+    reshape and dropout are views of their input; each distinct tensor counts
+    once and nested models are walked. So ``Conv2D(activation="relu")`` and
+    ``Conv2D`` + ``ReLU`` count the same, and so do ``ZeroPadding2D`` + a
+    valid convolution and a same-padded one. It bounds the memory of the
+    stored activations of one image in a training step before any fusion or
+    recomputation; it is not inference memory. The sum of every layer output
+    (``cost_table(model).total.outputs``) is not comparable across models: it
+    counts VGG's fused Conv2D+ReLU once but ResNet's separate BN, ReLU, Add
+    and padding outputs each.
     """
-    return sum(row.activations for row in _walk(model))
+    return sum(row.activations for row in _rows(model))
 
 
 def activation_bytes(model: keras.Model, dtype: str = "float32") -> int:
-    """Bytes to keep every layer output of one image at once: activation_count
-    x bytes per element."""
+    """Bytes of the activations a naive training step keeps for one image:
+    activation_count x bytes per element."""
     check_choice("dtype", dtype, sorted(_DTYPE_BYTES))
     return activation_count(model) * _DTYPE_BYTES[dtype]
