@@ -31,9 +31,10 @@ into layers:
   output where its derivative is a function of the output (ReLU, ReLU6, leaky
   ReLU, ELU, SELU, sigmoid, hard sigmoid, tanh, softmax, exponential) and its
   input, the pre-activation, otherwise (swish/SiLU, GELU, ...);
-- max pooling keeps its input; ``Multiply`` keeps its inputs;
-- sums, concatenations, average pooling, ``Rescaling``, ``Normalization`` and
-  up-sampling keep nothing (their gradient needs no activations);
+- max pooling keeps its input; ``Multiply`` (or ``x * y``) keeps its inputs;
+- sums (``Add`` or ``x + y``), concatenations, average pooling,
+  ``Rescaling``, ``Normalization`` and up-sampling keep nothing (their
+  gradient needs no activations);
 - ``Flatten``, ``Reshape``, ``ZeroPadding*D``, ``Dropout`` (taken as the
   identity), ``Identity`` and ``Activation("linear")`` are views: a tensor kept
   through them counts as the tensor they were applied to, so a convolution
@@ -382,6 +383,14 @@ _KEEP_INPUTS = (
     layers.Multiply,
 )
 _KEEP_OUTPUT = (layers.ReLU, layers.LeakyReLU, layers.ELU, layers.Softmax)
+# keras.ops calls in a functional graph (ConvNeXt's residual x + y)
+_OPS = {
+    "Add": "nothing",
+    "Subtract": "nothing",
+    "Concatenate": "nothing",
+    "Reshape": "view",
+    "Multiply": "inputs",
+}
 # activations whose derivative is a function of their output
 _FROM_OUTPUT = {
     "relu",
@@ -431,6 +440,16 @@ def _kept(
     """The tensors one call keeps for the backward pass, and the internal
     tensors it makes (already sized in ``tensors``)."""
     act = _activation_name(getattr(op, "activation", None))
+    if not isinstance(op, layers.Layer):  # a keras.ops call such as x + y
+        rule = _OPS.get(type(op).__name__)
+        if rule is None:
+            raise ValueError(
+                "the cost model has no activation-memory rule for the "
+                f"operation {type(op).__name__} ({op.name!r})"
+            )
+        if rule == "view":
+            tensors.source[outs[0]] = ins[0]
+        return (list(ins) if rule == "inputs" else []), []
     if isinstance(op, _VIEWS) or (
         isinstance(op, layers.Activation) and act == "linear"
     ):
