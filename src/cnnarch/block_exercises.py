@@ -66,16 +66,19 @@ def _build(block: Block, shape: tuple, kwargs: dict, name: str) -> Any:
 def _randomize(model: keras.Model, rng: np.random.Generator) -> None:
     """Draw every weight at random: kernels at He's scale, batch-norm scales
     and variances in [0.5, 1.5], shifts, means and biases around 0."""
-    for weight in model.weights:
-        shape, kind = tuple(weight.shape), weight.name
-        if kind in ("gamma", "moving_variance"):
-            value = rng.uniform(0.5, 1.5, shape)
-        elif kind in ("beta", "moving_mean", "bias"):
-            value = rng.normal(0.0, 0.5, shape)
-        else:
-            fan_in = np.prod(shape[:2] if "depthwise" in kind else shape[:-1])
-            value = rng.normal(0.0, np.sqrt(2.0 / fan_in), shape)
-        weight.assign(value.astype("float32"))
+    for layer in model.layers:
+        depthwise = isinstance(layer, layers.DepthwiseConv2D)
+        for weight in layer.weights:
+            shape, kind = tuple(weight.shape), weight.name
+            if kind in ("gamma", "moving_variance"):
+                value = rng.uniform(0.5, 1.5, shape)
+            elif kind in ("beta", "moving_mean", "bias"):
+                value = rng.normal(0.0, 0.5, shape)
+            else:  # a depthwise kernel sees k*k inputs, another k*k*c_in
+                per_channel = depthwise or kind == "depthwise_kernel"
+                fan_in = np.prod(shape[:2] if per_channel else shape[:-1])
+                value = rng.normal(0.0, np.sqrt(2.0 / fan_in), shape)
+            weight.assign(value.astype("float32"))
 
 
 def _structure_hint(reference: keras.Model, model: keras.Model) -> str:
