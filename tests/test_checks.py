@@ -640,6 +640,13 @@ OWN_BAD += [
         "learning_rate",
     ),
     (
+        train.train_seeds,
+        (TINY, DATA3, [0]),
+        {"steps": 10, "log_every": 5, "batchnorm_momentum": 1.0},
+        ValueError,
+        "batchnorm_momentum",
+    ),
+    (
         train.paired_permutation_test,
         ([1.0], [2.0]),
         {},

@@ -1,17 +1,18 @@
-"""Train and evaluate any model builder with Keras' own
-``compile``/``fit``/``evaluate``.
+"""Train and evaluate any model builder.
 
 ``train(builder, train_ds, val_ds, test_ds, epochs=...)`` builds the model,
 compiles it with sparse categorical cross-entropy and accuracy, fits it with
 Keras' progress bar, evaluates it on the test set and returns a
-``TrainResult``. There is no hand-written training loop.
+``TrainResult``: Keras' own ``compile``/``fit``/``evaluate``, no
+hand-written loop.
 
 ``train_seeds(builder, (train, val, test), seeds, steps=..., log_every=...)``
-is the harness of the ablations (chapter 9): it traces one model once, then
-restarts it for every seed from that seed's initial weights
-(``seeded_initial_weights``, equal across variants wherever they share a
-layer), a fresh optimizer state and a seeded shuffle, and logs validation
-accuracy every ``log_every`` steps into a ``SeedRuns``.
+is the harness of the ablations (chapter 9). Tiny models train faster
+outside ``fit``: it traces one model's training step once, runs the steps
+between two logs in one call, and restarts the model for every seed from that
+seed's initial weights (``seeded_initial_weights``, equal across variants
+wherever they share a layer), a fresh optimizer state and a seeded shuffle,
+logging validation accuracy every ``log_every`` steps into a ``SeedRuns``.
 ``paired_permutation_test`` compares two variants seed by seed.
 
 Scaling past one device goes through ``tf.distribute``: pass ``strategy=`` and
@@ -261,22 +262,26 @@ def train_seeds(
     *,
     steps: int,
     log_every: int,
-    batch_size: int = 64,
+    batch_size: int = 32,
     learning_rate: float = 1e-3,
+    batchnorm_momentum: float | None = None,
     **builder_kwargs: Any,
 ) -> SeedRuns:
     """Train ``builder(**builder_kwargs)`` for ``steps`` steps once per seed;
     log validation accuracy every ``log_every`` steps.
 
     ``data`` is ``(train, val, test)``, each ``(images, integer labels)`` as
-    NumPy arrays. The model is built, compiled (Adam at a constant
-    ``learning_rate``, sparse categorical cross-entropy) and traced once; each
-    seed then restarts it from its own initial weights
+    NumPy arrays. The model is built and its training step (Adam at a
+    constant ``learning_rate``, sparse categorical cross-entropy, the steps
+    between two logs in one traced call) is traced once; each seed then
+    restarts it from its own initial weights
     (``seeded_initial_weights``: equal across variants where they share
     layers), a fresh optimizer state and its own seeded shuffle of the
     training set, so seeds and variants differ only in what they should. A
     constant learning rate keeps differences in speed visible: a decay to
-    zero pulls every variant to the same end.
+    zero pulls every variant to the same end. ``batchnorm_momentum``, if
+    given, replaces the momentum of every batch norm: a run of a few hundred
+    steps needs about 0.9 for the moving statistics to forget their start.
     """
     if not callable(builder):
         raise TypeError(
@@ -297,52 +302,98 @@ def train_seeds(
         )
     check_int("batch_size", batch_size)
     check_number("learning_rate", learning_rate, low=0, low_open=True)
-    (x, y), (x_val, y_val), (x_test, y_test) = data
-
-    def batches(seed: int) -> tf.data.Dataset:
-        ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(
-            len(y), seed=seed, reshuffle_each_iteration=True
+    if batchnorm_momentum is not None:
+        check_number(
+            "batchnorm_momentum",
+            batchnorm_momentum,
+            low=0,
+            high=1,
+            high_open=True,
         )
-        return ds.repeat().batch(batch_size, drop_remainder=True)
+    (x, y), (x_val, y_val), (x_test, y_test) = data
+    if len(y) < batch_size:
+        raise ValueError(
+            f"batch_size must be at most the {len(y)} training images, got "
+            f"{batch_size}"
+        )
 
     start = time.perf_counter()
-    model, rows, tests = None, [], []
+    keras.utils.set_random_seed(seeds[0])
+    model = builder(**builder_kwargs)
+    if batchnorm_momentum is not None:
+        for layer in model._flatten_layers():
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.momentum = float(batchnorm_momentum)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(
+        from_logits=not _outputs_probabilities(model)
+    )
+    optimizer = keras.optimizers.Adam(learning_rate)
+    # Create the optimizer's variables now, so that a reset can restore them
+    # before every seed.
+    optimizer.build(model.trainable_variables)
+    fresh_state = [v.numpy() for v in optimizer.variables]
+    fresh_weights = [v.numpy() for v in model.weights]
+    images = tf.constant(x, dtype="float32")
+    labels = tf.constant(y, dtype="int32")
+
+    # Steps run inside one traced function, a chunk of log_every steps per
+    # call, so the Python overhead of a step is paid once per log.
+    @tf.function(
+        input_signature=[tf.TensorSpec([None, batch_size], tf.int32)],
+        reduce_retracing=True,
+    )
+    def train_steps(batches: tf.Tensor) -> None:
+        variables = model.trainable_variables
+        for i in tf.range(tf.shape(batches)[0]):
+            rows = batches[i]
+            with tf.GradientTape() as tape:
+                outputs = model(tf.gather(images, rows), training=True)
+                loss = loss_fn(tf.gather(labels, rows), outputs)
+            grads = tape.gradient(loss, variables)
+            optimizer.apply_gradients(zip(grads, variables))
+
+    @tf.function(
+        input_signature=[tf.TensorSpec([None, *x.shape[1:]], tf.float32)],
+        reduce_retracing=True,
+    )
+    def predict(batch: tf.Tensor) -> tf.Tensor:
+        outputs = model(batch, training=False)
+        return tf.argmax(outputs, axis=-1, output_type=tf.int32)
+
+    def accuracy(xs: np.ndarray, ys: np.ndarray) -> float:
+        hits = sum(
+            int(np.sum(predict(xs[i : i + 1000]).numpy() == ys[i : i + 1000]))
+            for i in range(0, len(ys), 1000)
+        )
+        return hits / len(ys)
+
+    def batches(seed: int) -> np.ndarray:
+        # Seeded epochs of shuffled indices, each cut to whole batches.
+        rng = np.random.default_rng(seed)
+        per_epoch = len(y) // batch_size
+        epochs = -(-steps // per_epoch)
+        order = [
+            rng.permutation(len(y))[: per_epoch * batch_size]
+            for _ in range(epochs)
+        ]
+        flat = np.concatenate(order)[: steps * batch_size]
+        return flat.reshape(steps, batch_size).astype("int32")
+
+    rows, tests = [], []
     for seed in seeds:
-        keras.utils.set_random_seed(seed)
-        if model is None:
-            model = builder(**builder_kwargs)
-            model.compile(
-                optimizer=keras.optimizers.Adam(learning_rate),
-                loss=keras.losses.SparseCategoricalCrossentropy(
-                    from_logits=not _outputs_probabilities(model)
-                ),
-                metrics=["accuracy"],
-            )
-            # Create the optimizer's variables now, so a reset can restore
-            # them before every later seed.
-            model.optimizer.build(model.trainable_variables)
-            fresh_state = [v.numpy() for v in model.optimizer.variables]
-            fresh_weights = [v.numpy() for v in model.weights]
-        else:  # the non-random start (batch norm) and a fresh optimizer
-            for variable, value in zip(model.weights, fresh_weights):
-                variable.assign(value)
-            for variable, value in zip(model.optimizer.variables, fresh_state):
-                variable.assign(value)
+        # The non-random start (batch norm), a fresh optimizer, then the
+        # seed's own initial weights and shuffle.
+        for variable, value in zip(model.weights, fresh_weights):
+            variable.assign(value)
+        for variable, value in zip(optimizer.variables, fresh_state):
+            variable.assign(value)
         seeded_initial_weights(model, seed)
-        history = model.fit(
-            batches(seed),
-            epochs=steps // log_every,
-            steps_per_epoch=log_every,
-            validation_data=(x_val, y_val),
-            validation_batch_size=len(y_val),
-            shuffle=False,  # the dataset shuffles itself, seeded
-            verbose=0,
-        )
-        rows.append(history.history["val_accuracy"])
-        scores = model.evaluate(
-            x_test, y_test, batch_size=len(y_test), verbose=0, return_dict=True
-        )
-        tests.append(scores["accuracy"])
+        order, log = batches(seed), []
+        for first in range(0, steps, log_every):
+            train_steps(tf.constant(order[first : first + log_every]))
+            log.append(accuracy(x_val, y_val))
+        rows.append(log)
+        tests.append(accuracy(x_test, y_test))
     runs = SeedRuns(
         seeds=seeds,
         steps=np.arange(log_every, steps + 1, log_every),
@@ -351,7 +402,6 @@ def train_seeds(
         params=model.count_params(),
         seconds=time.perf_counter() - start,
     )
-    del model
     keras.backend.clear_session()
     return runs
 
