@@ -671,6 +671,15 @@ OWN_BAD += [
     ),
 ]
 OWN_BAD += [
+    (
+        cnnarch.check_sign_flip_p,
+        ("sign_flip_p",),
+        {},
+        TypeError,
+        "learner_fn must be a function .*got 'sign_flip_p'",
+    ),
+]
+OWN_BAD += [
     # build-a-block exercises: the learner's block must be a function
     (
         checker,

@@ -13,6 +13,7 @@ from ._quiet import import_tensorflow_quietly
 
 import_tensorflow_quietly()
 
+from .ablation_exercises import *  # noqa: E402,F401,F403
 from .ablation_xception import *  # noqa: E402,F401,F403
 from .block_exercises import *  # noqa: E402,F401,F403
 from .blocks import *  # noqa: E402,F401,F403
