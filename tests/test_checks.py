@@ -695,6 +695,77 @@ OWN_BAD += [
         block_exercises.check_inverted_residual_block,
     )
 ]
+# transfer (chapter 10)
+from cnnarch import transfer, transfer_exercises  # noqa: E402
+
+PAIR = (None, None)
+OWN_BAD += [
+    (
+        transfer.few_shot_indices,
+        (np.array([0, 1]), 0, 0),
+        {},
+        ValueError,
+        "per_class .*>= 1, got 0",
+    ),
+    (
+        transfer.few_shot_indices,
+        (np.zeros((2, 2)), 1, 0),
+        {},
+        ValueError,
+        "labels must be a non-empty 1-D array",
+    ),
+    (
+        transfer.set_batchnorm_momentum,
+        (TINY, 1.0),
+        {},
+        ValueError,
+        r"momentum must be a number in \[0, 1\), got 1.0",
+    ),
+    (
+        transfer.set_batchnorm_momentum,
+        ("model", 0.9),
+        {},
+        TypeError,
+        "model must be a keras.Model",
+    ),
+    (transfer.freeze_batchnorm, (None,), {}, TypeError, "model must be"),
+    (
+        transfer.cut_backbone,
+        (TINY, "avg_pool"),
+        {},
+        ValueError,
+        "layer must be one of .* got 'avg_pool'",
+    ),
+    (transfer.with_new_head, (TINY, 0), {}, ValueError, "classes .*got 0"),
+    (
+        transfer.few_shot_runs,
+        (TINY, PAIR, PAIR, (), (0,)),
+        {"steps": 1},
+        ValueError,
+        "per_class must name at least one setting",
+    ),
+    (
+        transfer.few_shot_runs,
+        (TINY, PAIR, PAIR, (5,), (0,)),
+        {"steps": 0},
+        ValueError,
+        "steps .*got 0",
+    ),
+    (
+        transfer.few_shot_runs,
+        ("model", PAIR, PAIR, (5,), (0,)),
+        {"steps": 1},
+        TypeError,
+        "model must be a keras.Model",
+    ),
+    (
+        transfer_exercises.check_xception_exit_side,
+        (3,),
+        {},
+        TypeError,
+        "learner_fn must be a function",
+    ),
+]
 BAD_CALLS = (
     [
         (fn, (), kw, exc, msg)
@@ -766,6 +837,11 @@ def test_every_public_function_is_in_the_table():
     }
     public |= {
         getattr(block_exercises, name) for name in block_exercises.__all__
+    }
+    public |= {
+        getattr(transfer, name)
+        for name in transfer.__all__
+        if name[0].islower()
     }
     assert not {f.__name__ for f in public - called}
 
