@@ -13,10 +13,6 @@ def separable_conv2d_macs(h_out, w_out, k, c_in, c_out):
     return h_out * w_out * (k * k * c_in + c_in * c_out)
 
 
-def stacked_3x3_weights(layers_in_stack, channels):
-    return layers_in_stack * 9 * channels * channels
-
-
 def bottleneck_params(c_in, filters, strides):
     convs = (
         (c_in + 1) * filters
@@ -78,14 +74,6 @@ CASES = [
         separable_conv2d_macs,
         lambda h_out, w_out, k, c_in, c_out: h_out * w_out * k * k * c_in,
         "pointwise",
-    ),
-    (
-        exercises.check_stacked_3x3_weights,
-        stacked_3x3_weights,
-        lambda layers_in_stack, channels: (
-            (2 * layers_in_stack + 1) ** 2 * channels**2
-        ),
-        "receptive field",
     ),
     (
         exercises.check_bottleneck_params,

@@ -23,7 +23,6 @@ from keras import layers
 __all__ = [
     "check_conv2d_params",
     "check_separable_conv2d_macs",
-    "check_stacked_3x3_weights",
     "check_bottleneck_params",
     "check_dense_block_channels",
     "check_inception_module_params",
@@ -193,61 +192,6 @@ def check_separable_conv2d_macs(learner_fn: Callable[..., int]) -> bool:
     1×1)."""
     __tracebackhide__ = True
     return run_exercise(SEPARABLE_CONV2D_MACS, learner_fn)
-
-
-# Chapter 3 — stacks of 3×3 convolutions (VGG).
-def _stacked_3x3_weights_reference(layers_in_stack: int, channels: int) -> int:
-    def stack(x: keras.KerasTensor) -> keras.KerasTensor:
-        for i in range(layers_in_stack):
-            x = layers.Conv2D(
-                channels,
-                3,
-                padding="same",
-                use_bias=False,
-                name=f"conv{i + 1}",
-            )(x)
-        return x
-
-    return _params_of(stack, (8, 8, channels))
-
-
-STACKED_3X3_WEIGHTS = Exercise(
-    title="stacked_3x3_weights(layers_in_stack, channels), no biases",
-    cases=[
-        {"layers_in_stack": 1, "channels": 8},
-        {"layers_in_stack": 2, "channels": 64},
-        {"layers_in_stack": 3, "channels": 256},
-        {"layers_in_stack": 4, "channels": 512},
-    ],
-    reference=_stacked_3x3_weights_reference,
-    mistakes=[
-        (
-            lambda layers_in_stack, channels: (
-                (2 * layers_in_stack + 1) ** 2 * channels**2
-            ),
-            "that is one big kernel with the same receptive field; count "
-            "each 3×3 layer separately.",
-        ),
-        (
-            lambda layers_in_stack, channels: 9 * layers_in_stack * channels,
-            "each 3×3 layer maps all C input channels to all C output "
-            "channels: 9·C² weights.",
-        ),
-        (
-            lambda layers_in_stack, channels: (
-                9 * layers_in_stack * channels**2 + layers_in_stack * channels
-            ),
-            "this exercise leaves biases out.",
-        ),
-    ],
-)
-
-
-def check_stacked_3x3_weights(learner_fn: Callable[..., int]) -> bool:
-    """Chapter 3: weights of a stack of 3×3 convolutions with C channels in and
-    out, no biases."""
-    __tracebackhide__ = True
-    return run_exercise(STACKED_3X3_WEIGHTS, learner_fn)
 
 
 # Chapter 4 — the ResNet bottleneck block.
