@@ -13,12 +13,12 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 # Outputs are made (make execute) and checked (make test) with TensorFlow's default numerics, the
 # ones learners run: oneDNN on (x86), one thread per core. make test-portable checks them again
 # under other numerics, as on another machine. The reading chapters run with oneDNN off (Eigen's
-# kernels, the path TensorFlow takes on Apple silicon) and one thread; the training chapters (8, 9;
+# kernels, the path TensorFlow takes on Apple silicon) and one thread; the training chapters (8, 9, 10;
 # one thread would take minutes per cell) with oneDNN limited to AVX kernels (no FMA: other
 # roundings, as on an older CPU) and four threads. Both force NumPy's OpenBLAS onto another CPU's
 # kernels and use a random hash seed.
-READING_CHAPTERS  := $(filter-out notebooks/08_% notebooks/09_%,$(wildcard notebooks/*.ipynb))
-TRAINING_CHAPTERS := $(filter notebooks/08_% notebooks/09_%,$(wildcard notebooks/*.ipynb))
+READING_CHAPTERS  := $(filter-out notebooks/08_% notebooks/09_% notebooks/10_%,$(wildcard notebooks/*.ipynb))
+TRAINING_CHAPTERS := $(filter notebooks/08_% notebooks/09_% notebooks/10_%,$(wildcard notebooks/*.ipynb))
 PORTABLE_ENV := OPENBLAS_CORETYPE=Prescott OPENBLAS_NUM_THREADS=1 PYTHONHASHSEED=random
 
 .PHONY: all venv system-deps book lint test test-unit test-notebooks test-portable test-compat bench \

@@ -36,7 +36,7 @@ HIDDEN = [
 ]
 REFERENCE = re.compile(
     r"(?:chapter|chapters|Table|Tables|table|tables|Sec\.|section|sections|"
-    r"figure|figures|Fig\.|eq\.|ILSVRC|Exercise|exercise|Figure)\s*$"
+    r"figure|figures|Fig\.|eq\.|ILSVRC|Exercise|exercise|Figure|§)\s*$"
 )
 CITED = re.compile(r"\{cite\}")
 
