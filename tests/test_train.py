@@ -240,3 +240,22 @@ def test_paired_permutation_test_counts_sign_patterns():
     # d = (3, -1, 1, 1), mean 1: with the first sign +, two of the other
     # three terms must be +1 (4 of 8 patterns); mirrored with it -: 8 / 16.
     assert train.paired_permutation_test([3, -1, 1, 1], [0] * 4) == 8 / 16
+
+
+def test_train_seeds_restarts_a_schedule_with_every_seed():
+    splits, info = small_cluttered()
+    schedule = keras.optimizers.schedules.CosineDecay(3e-3, 6)
+    runs = train.train_seeds(
+        tiny_cnn,
+        splits,
+        [1, 1],
+        steps=6,
+        log_every=3,
+        batch_size=16,
+        learning_rate=schedule,
+        input_shape=info.input_shape,
+        filters=4,
+    )
+    # The second run of seed 1 starts the schedule again: the same numbers.
+    assert runs.val_accuracy[0] == pytest.approx(runs.val_accuracy[1])
+    assert runs.test_accuracy[0] == pytest.approx(runs.test_accuracy[1])

@@ -263,7 +263,9 @@ def train_seeds(
     steps: int,
     log_every: int,
     batch_size: int = 32,
-    learning_rate: float = 1e-3,
+    learning_rate: float | keras.optimizers.schedules.LearningRateSchedule = (
+        1e-3
+    ),
     batchnorm_momentum: float | None = None,
     **builder_kwargs: Any,
 ) -> SeedRuns:
@@ -279,7 +281,9 @@ def train_seeds(
     layers), a fresh optimizer state and its own seeded shuffle of the
     training set, so seeds and variants differ only in what they should. A
     constant learning rate keeps differences in speed visible: a decay to
-    zero pulls every variant to the same end. ``batchnorm_momentum``, if
+    zero pulls every variant to the same end; a
+    ``keras.optimizers.schedules`` schedule may be given instead, and restarts
+    with every seed. ``batchnorm_momentum``, if
     given, replaces the momentum of every batch norm: a run of a few hundred
     steps needs about 0.9 for the moving statistics to forget their start.
     """
@@ -301,7 +305,10 @@ def train_seeds(
             f"steps must be a multiple of log_every={log_every}, got {steps}"
         )
     check_int("batch_size", batch_size)
-    check_number("learning_rate", learning_rate, low=0, low_open=True)
+    if not isinstance(
+        learning_rate, keras.optimizers.schedules.LearningRateSchedule
+    ):
+        check_number("learning_rate", learning_rate, low=0, low_open=True)
     if batchnorm_momentum is not None:
         check_number(
             "batchnorm_momentum",
