@@ -250,7 +250,7 @@ CHAPTERS = [name for name in toc_docnames() if name.startswith("notebooks/")]
 
 @pytest.mark.parametrize("docname", CHAPTERS)
 def test_chapter_fits_the_page(browser, server, docname):
-    """At 1280 px no code cell and no page scrolls sideways."""
+    """At 1280 px no code cell, no output and no page scrolls sideways."""
     browser.set_window_size(1280, 1000)
     browser.get(f"{server}/{docname}.html")
     page_width, window_width = browser.execute_script(
@@ -272,6 +272,17 @@ def test_chapter_fits_the_page(browser, server, docname):
     )
     assert not too_wide, (
         f"{docname}: {len(too_wide)} code cells scroll sideways, e.g. "
+        f"{too_wide[0]!r}"
+    )
+    # and every output a cell prints
+    too_wide = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.cell_output pre'))"
+        ".filter(p => p.scrollWidth > p.clientWidth + 1)"
+        ".map(p => p.textContent.split('\\n').reduce("
+        "(a, b) => (b.length > a.length ? b : a), ''))"
+    )
+    assert not too_wide, (
+        f"{docname}: {len(too_wide)} cell outputs scroll sideways, e.g. "
         f"{too_wide[0]!r}"
     )
     if docname.endswith(("01_convolution_cost", "07_xception")):
