@@ -45,20 +45,26 @@ def _scipy_p(a: Sequence[float], b: Sequence[float]) -> float:
     return float(result.pvalue)
 
 
+def _pattern_means(
+    a: Sequence[float], b: Sequence[float]
+) -> tuple[np.ndarray, float]:
+    """The mean of a - b under each of the 2^n sign patterns, and the
+    observed mean."""
+    d = np.asarray(a) - np.asarray(b)
+    signs = np.array(list(itertools.product((1, -1), repeat=len(d))))
+    return (signs * d).mean(axis=1), float(d.mean())
+
+
 def _one_sided(a: Sequence[float], b: Sequence[float]) -> float:
     """A common mistake: only the patterns at least as large, not as far."""
-    d = np.asarray(a) - np.asarray(b)
-    means = [(d * s).mean() for s in itertools.product((1, -1), repeat=len(d))]
-    return float(np.mean(np.array(means) >= d.mean() - 1e-12))
+    means, observed = _pattern_means(a, b)
+    return float(np.mean(means >= observed - 1e-12))
 
 
 def _strict(a: Sequence[float], b: Sequence[float]) -> float:
     """A common mistake: the observed pattern itself not counted."""
-    d = np.asarray(a) - np.asarray(b)
-    means = [
-        abs((d * s).mean()) for s in itertools.product((1, -1), repeat=len(d))
-    ]
-    return float(np.mean(np.array(means) > abs(d.mean()) + 1e-12))
+    means, observed = _pattern_means(a, b)
+    return float(np.mean(np.abs(means) > abs(observed) + 1e-12))
 
 
 MISTAKES = (

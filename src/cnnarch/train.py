@@ -230,6 +230,17 @@ def _weight_key(path: str) -> str:
     )
 
 
+def _batch_norms(model: keras.Model) -> list[keras.layers.BatchNormalization]:
+    """Every BatchNormalization layer of ``model``, nested models included."""
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            found.append(layer)
+        elif isinstance(layer, keras.Model):
+            found.extend(_batch_norms(layer))
+    return found
+
+
 def seeded_initial_weights(model: keras.Model, seed: int) -> None:
     """Redraw every randomly initialised weight of ``model`` from a seed made
     of ``seed`` and the weight's name, so that two variants built with the
@@ -328,9 +339,8 @@ def train_seeds(
     keras.utils.set_random_seed(seeds[0])
     model = builder(**builder_kwargs)
     if batchnorm_momentum is not None:
-        for layer in model._flatten_layers():
-            if isinstance(layer, keras.layers.BatchNormalization):
-                layer.momentum = float(batchnorm_momentum)
+        for layer in _batch_norms(model):
+            layer.momentum = float(batchnorm_momentum)
     loss_fn = keras.losses.SparseCategoricalCrossentropy(
         from_logits=not _outputs_probabilities(model)
     )

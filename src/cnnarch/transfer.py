@@ -42,7 +42,7 @@ import tensorflow as tf
 from keras import layers
 
 from .checks import check_choice, check_int, check_ints, check_number
-from .train import seeded_initial_weights
+from .train import _batch_norms, seeded_initial_weights
 
 __all__ = [
     "FewShotRuns",
@@ -63,17 +63,6 @@ def _check_model(name: str, value: object) -> keras.Model:
             f"{name} must be a keras.Model, got {type(value).__name__}"
         )
     return value
-
-
-def _batch_norms(model: keras.Model) -> list[layers.BatchNormalization]:
-    """Every BatchNormalization layer of ``model``, nested models included."""
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, layers.BatchNormalization):
-            found.append(layer)
-        elif isinstance(layer, keras.Model):
-            found.extend(_batch_norms(layer))
-    return found
 
 
 def set_batchnorm_momentum(model: keras.Model, momentum: float) -> int:
